@@ -1,0 +1,128 @@
+#include "mem/address_space.h"
+
+#include <sys/mman.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace xvm::mem {
+
+namespace {
+constexpr uint64_t kPages = AddressSpace::kSize / AddressSpace::kPageSize;
+
+bool aligned_range(uint64_t g, uint64_t len) {
+    return (g & AddressSpace::kPageMask) == 0 && (len & AddressSpace::kPageMask) == 0 &&
+           len != 0 && g < AddressSpace::kUserTop && len <= AddressSpace::kUserTop - g;
+}
+}  // namespace
+
+int host_prot(uint8_t prot) {
+    int p = PROT_NONE;
+    if (prot & kProtRead) p |= PROT_READ;
+    if (prot & kProtWrite) p |= PROT_WRITE | PROT_READ;  // x86 pages cannot be write-only
+    return p;  // guest code is never executed by the host
+}
+
+Result<std::unique_ptr<AddressSpace>> AddressSpace::create() {
+    void* base = mmap(nullptr, kSize + kGuard, PROT_NONE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED)
+        return make_error(std::string("cannot reserve guest address space: ") +
+                          std::strerror(errno));
+    void* prot = mmap(nullptr, kPages, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (prot == MAP_FAILED) {
+        munmap(base, kSize + kGuard);
+        return make_error(std::string("cannot reserve page table: ") + std::strerror(errno));
+    }
+    return std::unique_ptr<AddressSpace>(
+        new AddressSpace(static_cast<uint8_t*>(base), static_cast<uint8_t*>(prot)));
+}
+
+AddressSpace::~AddressSpace() {
+    munmap(base_, kSize + kGuard);
+    munmap(prot_, kPages);
+}
+
+bool AddressSpace::accessible(uint64_t g, uint64_t len, uint8_t need) const {
+    if (len == 0) return true;
+    if (g >= kUserTop || len > kUserTop - g) return false;
+    for (uint64_t p = g >> 12, last = (g + len - 1) >> 12; p <= last; ++p) {
+        if ((prot_[p] & need) != need) return false;
+    }
+    return true;
+}
+
+bool AddressSpace::read(uint64_t g, void* dst, size_t len) const {
+    if (!accessible(g, len, kProtRead)) return false;
+    std::memcpy(dst, base_ + g, len);
+    return true;
+}
+
+bool AddressSpace::write(uint64_t g, const void* src, size_t len) const {
+    if (!accessible(g, len, kProtWrite)) return false;
+    std::memcpy(base_ + g, src, len);
+    return true;
+}
+
+bool AddressSpace::read_string(uint64_t g, std::string& out, size_t max) const {
+    out.clear();
+    while (out.size() < max) {
+        if (!accessible(g, 1, kProtRead)) return false;
+        // Scan to the end of this page at most.
+        const uint64_t page_end = (g | kPageMask) + 1;
+        const size_t chunk = page_end - g;
+        const char* p = reinterpret_cast<const char*>(base_ + g);
+        const void* nul = std::memchr(p, 0, chunk);
+        if (nul) {
+            out.append(p, static_cast<const char*>(nul) - p);
+            return out.size() <= max;
+        }
+        out.append(p, chunk);
+        g = page_end;
+    }
+    return false;
+}
+
+void AddressSpace::set_prot(uint64_t g, uint64_t len, uint8_t prot) {
+    std::memset(prot_ + (g >> 12), prot, len >> 12);
+}
+
+Result<void> AddressSpace::map(uint64_t g, uint64_t len, uint8_t prot) {
+    if (!aligned_range(g, len)) return make_error("map: bad guest range");
+    void* p = mmap(base_ + g, len, host_prot(prot), MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (p == MAP_FAILED) return make_error(std::string("map: ") + std::strerror(errno));
+    set_prot(g, len, prot);
+    return {};
+}
+
+Result<void> AddressSpace::map_file(uint64_t g, uint64_t len, uint8_t prot, int fd,
+                                    uint64_t offset, bool shared) {
+    if (!aligned_range(g, len)) return make_error("map: bad guest range");
+    void* p = mmap(base_ + g, len, host_prot(prot), (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_FIXED,
+                   fd, static_cast<off_t>(offset));
+    if (p == MAP_FAILED) return make_error(std::string("map: ") + std::strerror(errno));
+    set_prot(g, len, prot);
+    return {};
+}
+
+Result<void> AddressSpace::protect(uint64_t g, uint64_t len, uint8_t prot) {
+    if (!aligned_range(g, len)) return make_error("protect: bad guest range");
+    if (mprotect(base_ + g, len, host_prot(prot)) != 0)
+        return make_error(std::string("protect: ") + std::strerror(errno));
+    set_prot(g, len, prot);
+    return {};
+}
+
+Result<void> AddressSpace::unmap(uint64_t g, uint64_t len) {
+    if (!aligned_range(g, len)) return make_error("unmap: bad guest range");
+    // Back to reserved-but-inaccessible; the reservation itself stays whole.
+    void* p = mmap(base_ + g, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
+                   -1, 0);
+    if (p == MAP_FAILED) return make_error(std::string("unmap: ") + std::strerror(errno));
+    set_prot(g, len, kProtNone);
+    return {};
+}
+
+}  // namespace xvm::mem
