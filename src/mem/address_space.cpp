@@ -21,7 +21,11 @@ int host_prot(uint8_t prot) {
     int p = PROT_NONE;
     if (prot & kProtRead) p |= PROT_READ;
     if (prot & kProtWrite) p |= PROT_WRITE | PROT_READ;  // x86 pages cannot be write-only
-    return p;  // guest code is never executed by the host
+    // The host never executes guest code, but it reads it to decode: an exec-only
+    // guest page is host-readable (a guest load from it succeeds; Linux on most
+    // RISC-V hardware behaves the same, as X implies R there).
+    if (prot & kProtExec) p |= PROT_READ;
+    return p;
 }
 
 Result<std::unique_ptr<AddressSpace>> AddressSpace::create() {

@@ -1,0 +1,138 @@
+// Options follow qemu-riscv64's spelling so xvm is a drop-in for it: options come
+// before the program, everything after the program belongs to the guest.
+#include "app/user_cmd.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/log.h"
+#include "user/process.h"
+
+extern char** environ;
+
+namespace xvm::app {
+
+namespace {
+
+constexpr const char* kDefaultSysroot = "/usr/riscv64-linux-gnu";
+
+void usage(FILE* out) {
+    std::fputs(
+        "usage: xvm user [OPTIONS] PROGRAM [ARGS...]\n"
+        "\n"
+        "Runs a riscv64 Linux program (static or dynamic), like qemu-riscv64.\n"
+        "\n"
+        "options:\n"
+        "  -L DIR, --sysroot DIR   where the dynamic loader and libraries are found\n"
+        "                          (default: $QEMU_LD_PREFIX, else /usr/riscv64-linux-gnu)\n"
+        "  -E VAR=VALUE            set a variable in the guest environment\n"
+        "  -U VAR                  remove a variable from the guest environment\n"
+        "  -0 ARGV0                the guest's argv[0] (default: PROGRAM)\n"
+        "  -strace, --strace       print each system call, its arguments and result\n"
+        "  -d ITEMS                log items (comma separated; -d help lists them)\n"
+        "  -D FILE                 write logs to FILE instead of stderr\n"
+        "  -h, --help              this help\n",
+        out);
+}
+
+}  // namespace
+
+int run_user(int argc, char** argv) {
+    user::ProcessOptions opts;
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) env.emplace_back(*e);
+    const char* ld_prefix = std::getenv("QEMU_LD_PREFIX");
+    std::string sysroot = ld_prefix ? ld_prefix : kDefaultSysroot;
+    std::string argv0;
+    std::string log_file;
+    uint32_t log_mask = 0;
+
+    int k = 0;
+    auto need_value = [&](const char* opt) -> const char* {
+        if (k + 1 >= argc) {
+            std::fprintf(stderr, "xvm user: option %s needs a value\n", opt);
+            std::exit(1);
+        }
+        return argv[++k];
+    };
+    for (; k < argc; ++k) {
+        const std::string a = argv[k];
+        if (a.empty() || a[0] != '-') break;
+        if (a == "--") {
+            ++k;
+            break;
+        }
+        if (a == "-h" || a == "--help" || a == "-help") {
+            usage(stdout);
+            return 0;
+        } else if (a == "-L" || a == "--sysroot") {
+            sysroot = need_value(a.c_str());
+        } else if (a == "-E") {
+            const std::string kv = need_value("-E");
+            const auto eq = kv.find('=');
+            const std::string name = kv.substr(0, eq);
+            std::erase_if(env, [&](const std::string& s) { return s.compare(0, name.size() + 1, name + "=") == 0; });
+            env.push_back(eq == std::string::npos ? kv + "=" : kv);
+        } else if (a == "-U") {
+            const std::string name = need_value("-U");
+            std::erase_if(env, [&](const std::string& s) { return s.compare(0, name.size() + 1, name + "=") == 0; });
+        } else if (a == "-0") {
+            argv0 = need_value("-0");
+        } else if (a == "-strace" || a == "--strace") {
+            log_mask |= log::kStrace;
+        } else if (a == "-d") {
+            const char* items = need_value("-d");
+            if (std::strcmp(items, "help") == 0) {
+                std::fputs(log::category_help(), stdout);
+                return 0;
+            }
+            std::string bad;
+            if (!log::parse_categories(items, log_mask, &bad)) {
+                std::fprintf(stderr, "xvm user: unknown log item '%s' (try -d help)\n", bad.c_str());
+                return 1;
+            }
+        } else if (a == "-D") {
+            log_file = need_value("-D");
+        } else {
+            std::fprintf(stderr, "xvm user: unknown option '%s' (try --help)\n", a.c_str());
+            return 1;
+        }
+    }
+    if (k >= argc) {
+        std::fprintf(stderr, "xvm user: no program given (try --help)\n");
+        return 1;
+    }
+    if (!log_file.empty()) {
+        log::g_out = std::fopen(log_file.c_str(), "w");
+        if (!log::g_out) {
+            std::fprintf(stderr, "xvm user: cannot open log file %s: %s\n", log_file.c_str(),
+                         std::strerror(errno));
+            return 1;
+        }
+    }
+    log::g_enabled = log_mask;
+
+    opts.load.path = argv[k];
+    for (int j = k; j < argc; ++j) opts.load.argv.emplace_back(argv[j]);
+    if (!argv0.empty()) opts.load.argv[0] = argv0;
+    opts.load.envp = env;
+    opts.load.sysroot = sysroot == "/" ? "" : sysroot;
+    opts.strace = log_mask & log::kStrace;
+
+    auto proc = user::Process::create(opts);
+    if (!proc) {
+        std::fprintf(stderr, "xvm: %s\n", proc.error().message.c_str());
+        return 1;
+    }
+    const int status = (*proc)->run();
+    std::fflush(stdout);
+    return status;
+}
+
+}  // namespace xvm::app

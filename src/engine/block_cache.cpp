@@ -1,0 +1,41 @@
+#include "engine/block_cache.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace xvm::engine {
+
+namespace {
+constexpr size_t kChunkSize = 1 << 20;
+}
+
+void* BlockCache::carve(size_t bytes) {
+    bytes = (bytes + 15) & ~size_t{15};
+    if (chunks_.empty() || chunk_used_ + bytes > chunk_size_) {
+        chunk_size_ = std::max(kChunkSize, bytes);
+        chunks_.emplace_back(new uint8_t[chunk_size_]);
+        chunk_used_ = 0;
+    }
+    void* p = chunks_.back().get() + chunk_used_;
+    chunk_used_ += bytes;
+    return p;
+}
+
+Block* BlockCache::allocate(uint32_t n) {
+    auto* b = new (carve(sizeof(Block))) Block{};
+    b->insns = static_cast<Insn*>(carve(sizeof(Insn) * n));
+    return b;
+}
+
+void BlockCache::flush() {
+    map_.clear();
+    std::memset(jump_cache_, 0, sizeof jump_cache_);
+    // Keep the first chunk for reuse; blocks are trivially destructible.
+    if (chunks_.size() > 1) chunks_.resize(1);
+    chunk_used_ = 0;
+    chunk_size_ = chunks_.empty() ? 0 : std::max(kChunkSize, chunk_size_);
+    if (!chunks_.empty()) chunk_size_ = kChunkSize;
+    ++flushes_;
+}
+
+}  // namespace xvm::engine

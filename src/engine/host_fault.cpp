@@ -1,0 +1,63 @@
+#include "engine/host_fault.h"
+
+#include <signal.h>
+#include <ucontext.h>
+
+#include <cstring>
+#include <mutex>
+
+#include "mem/address_space.h"
+
+namespace xvm::engine {
+
+namespace {
+
+thread_local FaultRecovery t_recovery;
+
+void on_fault(int sig, siginfo_t* info, void* uctx) {
+    FaultRecovery& r = t_recovery;
+    if (r.armed && r.space && r.space->contains_host(info->si_addr)) {
+        r.armed = false;
+        r.guest_addr = r.space->guest_of(info->si_addr);
+        // x86 page-fault error code, bit 1: the access was a write.
+        const auto* uc = static_cast<const ucontext_t*>(uctx);
+        r.write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+        siglongjmp(r.env, 1);
+    }
+    // Not a guest access: a host bug. Die the way the signal normally kills.
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+}  // namespace
+
+void install_fault_handler() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // The handler runs on an alternate stack so that a guest-triggered fault
+        // can never be confused with host stack exhaustion.
+        static char alt_stack[64 * 1024];
+        stack_t ss{};
+        ss.ss_sp = alt_stack;
+        ss.ss_size = sizeof alt_stack;
+        sigaltstack(&ss, nullptr);
+        struct sigaction sa {};
+        sa.sa_sigaction = on_fault;
+        sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGSEGV, &sa, nullptr);
+        sigaction(SIGBUS, &sa, nullptr);
+    });
+}
+
+FaultRecovery& thread_fault_recovery() { return t_recovery; }
+
+void unblock_fault_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGSEGV);
+    sigaddset(&set, SIGBUS);
+    sigprocmask(SIG_UNBLOCK, &set, nullptr);
+}
+
+}  // namespace xvm::engine

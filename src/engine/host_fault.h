@@ -1,0 +1,33 @@
+// Host faults inside the guest address space become guest faults. The engine
+// arms a recovery point around guest execution; the SIGSEGV/SIGBUS handler jumps
+// back to it when the faulting address lies in the guest range. Any other fault
+// is a real host bug and is re-raised with the default action.
+#pragma once
+
+#include <csetjmp>
+#include <cstdint>
+
+namespace xvm::mem {
+class AddressSpace;
+}
+
+namespace xvm::engine {
+
+struct FaultRecovery {
+    sigjmp_buf env;
+    const mem::AddressSpace* space = nullptr;
+    volatile bool armed = false;
+    uint64_t guest_addr = 0;
+    bool write = false;
+};
+
+// Installs the process-wide handler once (idempotent, thread-safe).
+void install_fault_handler();
+
+// The calling thread's recovery point (one per thread running guest code).
+FaultRecovery& thread_fault_recovery();
+
+// After a jump back, the blocked signal must be unblocked by the recovering code.
+void unblock_fault_signals();
+
+}  // namespace xvm::engine

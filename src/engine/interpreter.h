@@ -1,0 +1,73 @@
+// The pre-decoding interpreter: guest code is decoded once into blocks, and
+// blocks run by threaded dispatch (computed goto). Guest faults and system calls
+// stop the run loop with a Stop the caller (user or system mode) acts on.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "engine/block_cache.h"
+#include "isa/riscv/cpu.h"
+#include "mem/address_space.h"
+
+namespace xvm::engine {
+
+enum class StopReason : uint8_t {
+    Ecall,       // pc at the ecall
+    Ebreak,      // pc at the ebreak
+    Illegal,     // pc at the instruction, `bits` its encoding
+    FetchFault,  // `addr` could not be fetched
+    LoadFault,   // `addr` not readable, pc at the load
+    StoreFault,  // `addr` not writable, pc at the store/AMO
+    Misaligned,  // atomic access to a misaligned `addr`
+    FenceI,      // pc after the fence.i; code caches were flushed
+    Exit,        // request_exit() was called; pc is where to resume
+};
+
+struct Stop {
+    StopReason reason;
+    uint64_t addr = 0;
+    uint32_t bits = 0;
+};
+
+struct InterpStats {
+    uint64_t blocks_built = 0;
+    uint64_t insns_decoded = 0;
+    uint64_t block_lookups = 0;  // dispatches that missed the block's cached links
+};
+
+class Interpreter {
+public:
+    static constexpr uint32_t kMaxBlockInsns = 64;
+
+    Interpreter(riscv::Cpu& cpu, mem::AddressSpace& space);
+
+    // Runs guest code from cpu.pc until something needs the caller.
+    Stop run();
+
+    // Asks a running run() to return at the next block boundary (any thread,
+    // async-signal-safe).
+    void request_exit() { exit_request_.store(true, std::memory_order_relaxed); }
+    // Drops all decoded code (fence.i, munmap/mprotect of code).
+    void flush_code() { cache_.flush(); }
+
+    const InterpStats& stats() const { return stats_; }
+    const BlockCache& cache() const { return cache_; }
+
+private:
+    // Decodes the block at pc; nullptr if pc itself cannot be fetched.
+    Block* build_block(uint64_t pc);
+    Block* lookup(uint64_t pc) {
+        Block* b = cache_.find(pc);
+        return b ? b : build_block(pc);
+    }
+    Stop execute();
+
+    riscv::Cpu& cpu_;
+    mem::AddressSpace& space_;
+    BlockCache cache_;
+    InterpStats stats_;
+    std::atomic<bool> exit_request_{false};
+};
+
+}  // namespace xvm::engine

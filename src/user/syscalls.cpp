@@ -1,0 +1,103 @@
+#include "user/syscalls.h"
+
+#include <fcntl.h>
+
+#include <cerrno>
+#include <string>
+
+#include "core/log.h"
+#include "user/process.h"
+#include "user/syscall_handlers.h"
+
+namespace xvm::user {
+
+namespace {
+
+constexpr unsigned kMaxSyscall = 512;
+
+struct Table {
+    SyscallInfo rows[kMaxSyscall] = {};
+    Table() {
+#define XVM_SYSCALL(nr, name, fmt) rows[nr] = SyscallInfo{#name, &sys_##name, fmt};
+#include "user/syscall_table.inc"
+    }
+};
+
+const Table& table() {
+    static const Table t;
+    return t;
+}
+
+std::string format_arg(Process& p, char kind, uint64_t v) {
+    switch (kind) {
+        case 'd': return std::to_string(static_cast<int64_t>(v));
+        case 'u': return std::to_string(v);
+        case 'f':
+            if (static_cast<int32_t>(v) == AT_FDCWD) return "AT_FDCWD";
+            return std::to_string(static_cast<int32_t>(v));
+        case 'm': return fmt::format("0{:o}", v);
+        case 's': {
+            std::string s;
+            if (!p.space().read_string(v, s, 256)) return fmt::format("{:#x}", v);
+            std::string out = "\"";
+            for (char c : s) {
+                if (c == '\n') out += "\\n";
+                else if (c == '"') out += "\\\"";
+                else if (c < 32 || c > 126) out += fmt::format("\\x{:02x}", static_cast<uint8_t>(c));
+                else out += c;
+            }
+            return out + "\"";
+        }
+        case 'p': return v ? fmt::format("{:#x}", v) : "NULL";
+        default: return fmt::format("{:#x}", v);
+    }
+}
+
+}  // namespace
+
+const SyscallInfo* find_syscall(uint64_t nr) {
+    if (nr >= kMaxSyscall || !table().rows[nr].fn) return nullptr;
+    return &table().rows[nr];
+}
+
+void do_syscall(Process& p) {
+    riscv::Cpu& cpu = p.cpu();
+    const uint64_t nr = cpu.x[17];
+    const uint64_t a[6] = {cpu.x[10], cpu.x[11], cpu.x[12], cpu.x[13], cpu.x[14], cpu.x[15]};
+    const SyscallInfo* info = find_syscall(nr);
+    const bool trace = log::enabled(log::kStrace);
+    std::string prefix;
+    if (trace) {
+        prefix = fmt::format("{} ", getpid());
+        if (info) {
+            prefix += info->name;
+            prefix += '(';
+            for (unsigned k = 0; info->args[k]; ++k) {
+                if (k) prefix += ',';
+                prefix += format_arg(p, info->args[k], a[k]);
+            }
+            prefix += ')';
+        } else {
+            prefix += fmt::format("syscall_{}({:#x},{:#x},{:#x})", nr, a[0], a[1], a[2]);
+        }
+        // exit and friends never return: print before running.
+        if (nr == 93 || nr == 94) fmt::print(log::g_out, "{}\n", prefix);
+    }
+    int64_t ret;
+    if (info) {
+        ret = info->fn(p, a);
+    } else {
+        XVM_LOG(kUnimp, "unimplemented system call {} at pc {:#x}\n", nr, cpu.pc);
+        ret = -ENOSYS;
+    }
+    if (trace && nr != 93 && nr != 94) {
+        if (ret < 0 && ret > -4096)
+            fmt::print(log::g_out, "{} = -1 errno={} ({})\n", prefix, -ret, strerrorname_np(static_cast<int>(-ret)) ? strerrorname_np(static_cast<int>(-ret)) : "?");
+        else
+            fmt::print(log::g_out, "{} = {}\n", prefix, ret);
+    }
+    // rt_sigreturn restores every register itself, a0 included.
+    if (nr != 139) cpu.x[10] = static_cast<uint64_t>(ret);
+}
+
+}  // namespace xvm::user
