@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -37,8 +38,27 @@ void usage(FILE* out) {
         "  -strace, --strace       print each system call, its arguments and result\n"
         "  -d ITEMS                log items (comma separated; -d help lists them)\n"
         "  -D FILE                 write logs to FILE instead of stderr\n"
+        "  --stats                 print engine statistics at exit (to stderr)\n"
         "  -h, --help              this help\n",
         out);
+}
+
+void print_stats(user::Process& p, double secs) {
+    const auto& is = p.engine().stats();
+    const uint64_t insns = p.cpu().instret;
+    std::fprintf(stderr,
+                 "xvm stats:\n"
+                 "  guest instructions  %llu\n"
+                 "  wall time           %.3f s\n"
+                 "  speed               %.1f MIPS\n"
+                 "  blocks decoded      %llu (%llu instructions)\n"
+                 "  block lookups       %llu\n"
+                 "  code flushes        %llu\n",
+                 static_cast<unsigned long long>(insns), secs, secs > 0 ? insns / secs / 1e6 : 0.0,
+                 static_cast<unsigned long long>(is.blocks_built),
+                 static_cast<unsigned long long>(is.insns_decoded),
+                 static_cast<unsigned long long>(is.block_lookups),
+                 static_cast<unsigned long long>(p.engine().cache().flushes()));
 }
 
 }  // namespace
@@ -52,6 +72,7 @@ int run_user(int argc, char** argv) {
     std::string argv0;
     std::string log_file;
     uint32_t log_mask = 0;
+    bool stats = false;
 
     int k = 0;
     auto need_value = [&](const char* opt) -> const char* {
@@ -97,6 +118,8 @@ int run_user(int argc, char** argv) {
                 std::fprintf(stderr, "xvm user: unknown log item '%s' (try -d help)\n", bad.c_str());
                 return 1;
             }
+        } else if (a == "--stats") {
+            stats = true;
         } else if (a == "-D") {
             log_file = need_value("-D");
         } else {
@@ -130,8 +153,14 @@ int run_user(int argc, char** argv) {
         std::fprintf(stderr, "xvm: %s\n", proc.error().message.c_str());
         return 1;
     }
+    const auto t0 = std::chrono::steady_clock::now();
     const int status = (*proc)->run();
     std::fflush(stdout);
+    if (stats) {
+        const double secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        print_stats(**proc, secs);
+    }
     return status;
 }
 

@@ -113,8 +113,9 @@ Stop Interpreter::run() {
     FaultRecovery& rec = thread_fault_recovery();
     rec.space = &space_;
     if (sigsetjmp(rec.env, 0) != 0) {
-        // A guest load/store faulted; cpu_.pc was set by the handler's instruction.
+        // A guest load/store faulted: the handler recorded which instruction.
         unblock_fault_signals();
+        cpu_.pc = fault_insn_->pc;
         return Stop{rec.write ? StopReason::StoreFault : StopReason::LoadFault, rec.guest_addr};
     }
     rec.armed = true;
@@ -135,7 +136,7 @@ Stop Interpreter::execute() {
     uint64_t* const x = cpu.x;
     uint64_t* const f = cpu.f;
     uint8_t* const mbase = space_.base();
-    constexpr uint64_t kMask = mem::AddressSpace::kMask;
+    const uint64_t kMask = space_.mask();
 
     Block* b = lookup(cpu.pc);
     if (!b) return Stop{StopReason::FetchFault, cpu.pc};
@@ -156,22 +157,43 @@ Stop Interpreter::execute() {
 #define HOST(addr) (mbase + ((addr)&kMask))
 #define LOAD(T, addr)                                   \
     ({                                                  \
-        cpu.pc = i->pc;                                 \
+        fault_insn_ = i;                                \
         T v_;                                           \
         std::memcpy(&v_, HOST(addr), sizeof v_);        \
         v_;                                             \
     })
 #define STORE(T, addr, val)                             \
     do {                                                \
-        cpu.pc = i->pc;                                 \
+        fault_insn_ = i;                                \
         T v_ = static_cast<T>(val);                     \
         std::memcpy(HOST(addr), &v_, sizeof v_);        \
     } while (0)
-#define JUMP(target, s) \
-    do {                \
-        next_pc = (target); \
-        slot = (s);     \
-        goto block_end; \
+// Direct transfers (slot 0: taken/jump target, slot 1: fall-through) have a fixed
+// target, so a block's link, once set, is always right: no pc compare. Each
+// handler has its own copy of this sequence, and so its own indirect jump, which
+// the host predicts per site.
+#define JUMP(target, s)                                                 \
+    do {                                                                \
+        cpu.instret += b->count;                                        \
+        Block* n_ = b->link[s];                                         \
+        /* Only backward transfers can close a loop, so only they look at */ \
+        /* the exit request: a forward chain always reaches one. */     \
+        if (!n_ || ((s) == 0 && i->imm <= 0 &&                          \
+                    exit_request_.load(std::memory_order_relaxed))) [[unlikely]] { \
+            next_pc = (target);                                         \
+            slot = (s);                                                 \
+            goto block_end_slow;                                        \
+        }                                                               \
+        b = n_;                                                         \
+        i = b->insns;                                                   \
+        DISPATCH();                                                     \
+    } while (0)
+#define JUMP_INDIRECT(target)                                           \
+    do {                                                                \
+        next_pc = (target);                                             \
+        slot = 2;                                                       \
+        cpu.instret += b->count;                                        \
+        goto block_end_indirect;                                        \
     } while (0)
 #define BRANCH(cond)                                    \
     do {                                                \
@@ -194,24 +216,28 @@ Stop Interpreter::execute() {
 
     DISPATCH();
 
-block_end:
-    cpu.instret += b->count;
+block_end_indirect: {
+    Block* n = cache_.find(next_pc);
+    if (n && !exit_request_.load(std::memory_order_relaxed)) [[likely]] {
+        b = n;
+        i = b->insns;
+        DISPATCH();
+    }
+}
+block_end_slow:
     if (exit_request_.load(std::memory_order_relaxed)) [[unlikely]] {
         exit_request_.store(false, std::memory_order_relaxed);
         cpu.pc = next_pc;
         return Stop{StopReason::Exit};
     }
     {
-        Block* n = slot < 2 ? b->link[slot] : nullptr;
-        if (!n || n->pc != next_pc) [[unlikely]] {
-            ++stats_.block_lookups;
-            n = lookup(next_pc);
-            if (!n) {
-                cpu.pc = next_pc;
-                return Stop{StopReason::FetchFault, next_pc};
-            }
-            if (slot < 2) b->link[slot] = n;
+        ++stats_.block_lookups;
+        Block* n = lookup(next_pc);
+        if (!n) {
+            cpu.pc = next_pc;
+            return Stop{StopReason::FetchFault, next_pc};
         }
+        if (slot < 2) b->link[slot] = n;
         b = n;
         i = b->insns;
         DISPATCH();
@@ -233,7 +259,7 @@ op_jal:
 op_jalr: {
     const uint64_t t = (RS1 + IMM) & ~1ull;  // read rs1 before writing rd (rd may equal rs1)
     RD = i->pc + i->len;
-    JUMP(t, 2);
+    JUMP_INDIRECT(t);
 }
 op_beq: BRANCH(RS1 == RS2);
 op_bne: BRANCH(RS1 != RS2);
@@ -345,7 +371,7 @@ op_remuw: RD = sem::remuw(RS1, RS2); NEXT();
         cpu.pc = i->pc;                                                 \
         STOP(Misaligned, a_, i->raw);                                   \
     }                                                                   \
-    cpu.pc = i->pc;                                                     \
+    fault_insn_ = i;                                                    \
     T* p_ = reinterpret_cast<T*>(HOST(a_));
 #define AMO_FETCH(T, builtin)                                           \
     do {                                                                \

@@ -67,6 +67,9 @@ private:
     mem::AddressSpace& space_;
     BlockCache cache_;
     InterpStats stats_;
+    // The memory instruction being executed, so a host fault maps to a guest pc
+    // (one store per access instead of keeping cpu.pc current).
+    const Insn* fault_insn_ = nullptr;
     std::atomic<bool> exit_request_{false};
 };
 

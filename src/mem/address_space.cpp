@@ -8,14 +8,10 @@
 
 namespace xvm::mem {
 
-namespace {
-constexpr uint64_t kPages = AddressSpace::kSize / AddressSpace::kPageSize;
-
-bool aligned_range(uint64_t g, uint64_t len) {
-    return (g & AddressSpace::kPageMask) == 0 && (len & AddressSpace::kPageMask) == 0 &&
-           len != 0 && g < AddressSpace::kUserTop && len <= AddressSpace::kUserTop - g;
+bool AddressSpace::aligned_range(uint64_t g, uint64_t len) const {
+    return (g & kPageMask) == 0 && (len & kPageMask) == 0 && len != 0 && g < user_top() &&
+           len <= user_top() - g;
 }
-}  // namespace
 
 int host_prot(uint8_t prot) {
     int p = PROT_NONE;
@@ -28,30 +24,37 @@ int host_prot(uint8_t prot) {
     return p;
 }
 
-Result<std::unique_ptr<AddressSpace>> AddressSpace::create() {
-    void* base = mmap(nullptr, kSize + kGuard, PROT_NONE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (base == MAP_FAILED)
-        return make_error(std::string("cannot reserve guest address space: ") +
-                          std::strerror(errno));
-    void* prot = mmap(nullptr, kPages, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (prot == MAP_FAILED) {
-        munmap(base, kSize + kGuard);
-        return make_error(std::string("cannot reserve page table: ") + std::strerror(errno));
+Result<std::unique_ptr<AddressSpace>> AddressSpace::create(unsigned bits) {
+    int err = 0;
+    for (; bits >= kMinBits; --bits) {
+        const uint64_t size = 1ull << bits;
+        void* base = mmap(nullptr, size + kGuard, PROT_NONE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (base == MAP_FAILED) {
+            err = errno;
+            continue;
+        }
+        void* prot = mmap(nullptr, size / kPageSize, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (prot == MAP_FAILED) {
+            err = errno;
+            munmap(base, size + kGuard);
+            continue;
+        }
+        return std::unique_ptr<AddressSpace>(
+            new AddressSpace(static_cast<uint8_t*>(base), static_cast<uint8_t*>(prot), size));
     }
-    return std::unique_ptr<AddressSpace>(
-        new AddressSpace(static_cast<uint8_t*>(base), static_cast<uint8_t*>(prot)));
+    return make_error(std::string("cannot reserve guest address space: ") + std::strerror(err));
 }
 
 AddressSpace::~AddressSpace() {
-    munmap(base_, kSize + kGuard);
-    munmap(prot_, kPages);
+    munmap(base_, size_ + kGuard);
+    munmap(prot_, size_ / kPageSize);
 }
 
 bool AddressSpace::accessible(uint64_t g, uint64_t len, uint8_t need) const {
     if (len == 0) return true;
-    if (g >= kUserTop || len > kUserTop - g) return false;
+    if (g >= user_top() || len > user_top() - g) return false;
     for (uint64_t p = g >> 12, last = (g + len - 1) >> 12; p <= last; ++p) {
         if ((prot_[p] & need) != need) return false;
     }

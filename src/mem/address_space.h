@@ -1,5 +1,5 @@
-// The guest address space of user mode: one reserved host range of 2^kBits bytes.
-// Guest address g lives at base + (g & kMask), so no guest address, however wild,
+// The guest address space of user mode: one reserved host range of 2^bits bytes.
+// Guest address g lives at base + (g & mask), so no guest address, however wild,
 // reaches host memory outside the range (design.md, "User mode needs no TLB").
 // Host page protections mirror the guest's; a host fault inside the range is the
 // guest's SIGSEGV. A per-page protection table answers "may the emulator itself
@@ -25,22 +25,27 @@ enum Prot : uint8_t {
 
 class AddressSpace {
 public:
-    // 2^39 bytes: Sv39's user half (2^38) is where guest mappings go; the upper
-    // half stays inaccessible so sign-extended negative addresses fault.
-    static constexpr unsigned kBits = 39;
-    static constexpr uint64_t kSize = 1ull << kBits;
-    static constexpr uint64_t kMask = kSize - 1;
-    static constexpr uint64_t kUserTop = 1ull << 38;
+    // Preferred size 2^39: Sv39's user half (2^38) is where guest mappings go; the
+    // upper half stays inaccessible so sign-extended negative addresses fault.
+    // Where the host cannot reserve that much (ulimit -v, valgrind), create()
+    // halves it down to kMinBits; the guest layout scales with user_top().
+    static constexpr unsigned kMaxBits = 39;
+    static constexpr unsigned kMinBits = 34;
     static constexpr uint64_t kPageSize = 4096;
     static constexpr uint64_t kPageMask = kPageSize - 1;
 
-    static Result<std::unique_ptr<AddressSpace>> create();
+    static Result<std::unique_ptr<AddressSpace>> create(unsigned bits = kMaxBits);
+
+    uint64_t size() const { return size_; }
+    uint64_t mask() const { return size_ - 1; }
+    // Guest mappings live below this address (half of the range).
+    uint64_t user_top() const { return size_ / 2; }
     ~AddressSpace();
     AddressSpace(const AddressSpace&) = delete;
     AddressSpace& operator=(const AddressSpace&) = delete;
 
     // The hot path: unchecked in software, the host MMU enforces the guest's view.
-    uint8_t* host(uint64_t g) const { return base_ + (g & kMask); }
+    uint8_t* host(uint64_t g) const { return base_ + (g & (size_ - 1)); }
     template <class T>
     T load(uint64_t g) const {
         T v;
@@ -71,13 +76,13 @@ public:
                           bool shared);
     Result<void> protect(uint64_t g, uint64_t len, uint8_t prot);
     Result<void> unmap(uint64_t g, uint64_t len);
-    uint8_t prot_at(uint64_t g) const { return prot_[(g & kMask) >> 12]; }
+    uint8_t prot_at(uint64_t g) const { return prot_[(g & (size_ - 1)) >> 12]; }
 
     // Whether a host address lies in the reserved range (for the fault handler).
     bool contains_host(const void* p) const {
         auto a = reinterpret_cast<uintptr_t>(p);
         auto b = reinterpret_cast<uintptr_t>(base_);
-        return a >= b && a < b + kSize + kGuard;
+        return a >= b && a < b + size_ + kGuard;
     }
     uint64_t guest_of(const void* p) const {
         return reinterpret_cast<uintptr_t>(p) - reinterpret_cast<uintptr_t>(base_);
@@ -85,12 +90,14 @@ public:
     uint8_t* base() const { return base_; }
 
 private:
-    AddressSpace(uint8_t* base, uint8_t* prot) : base_(base), prot_(prot) {}
+    AddressSpace(uint8_t* base, uint8_t* prot, uint64_t size) : base_(base), prot_(prot), size_(size) {}
+    bool aligned_range(uint64_t g, uint64_t len) const;
     static constexpr uint64_t kGuard = 1ull << 16;  // accesses that straddle the end
     void set_prot(uint64_t g, uint64_t len, uint8_t prot);
 
     uint8_t* base_;
     uint8_t* prot_;  // one byte per guest page, mapped lazily (MAP_NORESERVE)
+    uint64_t size_;
 };
 
 int host_prot(uint8_t prot);

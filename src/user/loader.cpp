@@ -17,9 +17,6 @@ constexpr uint64_t kPage = mem::AddressSpace::kPageSize;
 constexpr uint64_t page_down(uint64_t v) { return v & ~(kPage - 1); }
 constexpr uint64_t page_up(uint64_t v) { return (v + kPage - 1) & ~(kPage - 1); }
 
-// Linux's ELF_ET_DYN_BASE for riscv64 (2/3 of TASK_SIZE for Sv39), where PIE
-// executables go; ld.so itself goes below the mmap top like any mmap.
-constexpr uint64_t kPieBase = 0x2aaaaaa000ull;
 
 uint8_t prot_of(uint32_t flags) {
     uint8_t p = 0;
@@ -33,12 +30,11 @@ struct Span {
     uint64_t lo = ~0ull, hi = 0;
 };
 
-Result<Span> load_span(const ElfFile& elf) {
+Result<Span> load_span(const ElfFile& elf, uint64_t user_top) {
     Span s;
     for (const auto& ph : elf.segments()) {
         if (ph.p_type != PT_LOAD) continue;
-        if (ph.p_memsz > mem::AddressSpace::kUserTop ||
-            ph.p_vaddr > mem::AddressSpace::kUserTop - ph.p_memsz)
+        if (ph.p_memsz > user_top || ph.p_vaddr > user_top - ph.p_memsz)
             return make_error(elf.name() + ": segment does not fit in the guest address space");
         s.lo = std::min(s.lo, page_down(ph.p_vaddr));
         s.hi = std::max(s.hi, page_up(ph.p_vaddr + ph.p_memsz));
@@ -129,11 +125,13 @@ Result<LoadedImage> load_program(const LoadRequest& req, mem::AddressSpace& spac
         return make_error(req.path + ": not an executable (e_type " + std::to_string(eh.e_type) + ")");
     if (eh.e_phnum == 0) return make_error(req.path + ": no program headers");
 
-    auto span = load_span(elf);
+    auto span = load_span(elf, space.user_top());
     if (!span) return span.error();
     LoadedImage img;
-    img.load_bias = eh.e_type == ET_DYN ? kPieBase - span->lo : 0;
-    if (span->hi + img.load_bias > MemoryMap::kMmapTop)
+    // PIE executables go where Linux puts them (ELF_ET_DYN_BASE); ld.so goes
+    // below the mmap top like any mmap.
+    img.load_bias = eh.e_type == ET_DYN ? map.pie_base() - span->lo : 0;
+    if (span->hi + img.load_bias > map.mmap_top())
         return make_error(req.path + ": image does not fit in the guest address space");
     if (auto r = map_segments(elf, img.load_bias, space, map); !r) return r.error();
     img.brk = span->hi + img.load_bias;
@@ -164,7 +162,7 @@ Result<LoadedImage> load_program(const LoadRequest& req, mem::AddressSpace& spac
         if (!ielf)
             return make_error(req.path + ": cannot load its interpreter " + interp + " (" +
                               ielf.error().message + "); is the riscv64 sysroot installed? (-L DIR)");
-        auto ispan = load_span(*ielf);
+        auto ispan = load_span(*ielf, space.user_top());
         if (!ispan) return ispan.error();
         auto at = map.find_free(ispan->hi - ispan->lo);
         if (!at) return make_error(host_path + ": no room for the interpreter");
@@ -175,12 +173,12 @@ Result<LoadedImage> load_program(const LoadRequest& req, mem::AddressSpace& spac
     }
 
     // The stack: a fixed 8 MiB below kStackTop.
-    const uint64_t stack_lo = MemoryMap::kStackTop - MemoryMap::kStackSize;
+    const uint64_t stack_lo = map.stack_top() - MemoryMap::kStackSize;
     if (auto r = space.map(stack_lo, MemoryMap::kStackSize, mem::kProtRead | mem::kProtWrite); !r)
         return make_error("stack: " + r.error().message);
-    map.add(stack_lo, MemoryMap::kStackTop);
+    map.add(stack_lo, map.stack_top());
 
-    StackWriter st(space, MemoryMap::kStackTop);
+    StackWriter st(space, map.stack_top());
     const uint64_t execfn = st.push_string(req.path);
     std::vector<uint64_t> envp_addrs, argv_addrs;
     for (auto it = req.envp.rbegin(); it != req.envp.rend(); ++it)

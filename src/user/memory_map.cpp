@@ -44,7 +44,7 @@ bool MemoryMap::overlaps(uint64_t start, uint64_t end) const {
     return false;
 }
 
-std::optional<uint64_t> MemoryMap::find_free(uint64_t len, uint64_t top) const {
+std::optional<uint64_t> MemoryMap::find_free_below(uint64_t len, uint64_t top) const {
     // Walk gaps from the top down.
     uint64_t hi = top;
     auto it = ranges_.lower_bound(top);

@@ -13,6 +13,7 @@ Result<std::unique_ptr<Process>> Process::create(const ProcessOptions& opts) {
     auto space = mem::AddressSpace::create();
     if (!space) return space.error();
     p->space_ = std::move(*space);
+    p->map_ = MemoryMap(p->space_->user_top());
     auto img = load_program(opts.load, *p->space_, p->map_);
     if (!img) return img.error();
     p->image_ = *img;

@@ -15,7 +15,6 @@ namespace {
 
 constexpr uint64_t kPage = mem::AddressSpace::kPageSize;
 constexpr uint64_t page_up(uint64_t v) { return (v + kPage - 1) & ~(kPage - 1); }
-constexpr uint64_t kTop = mem::AddressSpace::kUserTop;
 
 uint8_t guest_prot(uint64_t prot) {
     uint8_t p = 0;
@@ -25,7 +24,7 @@ uint8_t guest_prot(uint64_t prot) {
     return p;
 }
 
-bool range_ok(uint64_t addr, uint64_t len) {
+bool range_ok(uint64_t addr, uint64_t len, uint64_t kTop) {
     return (addr & (kPage - 1)) == 0 && len != 0 && addr < kTop && len <= kTop - addr;
 }
 
@@ -39,6 +38,7 @@ bool has_exec(Process& p, uint64_t addr, uint64_t len) {
 }  // namespace
 
 int64_t sys_brk(Process& p, const uint64_t* a) {
+    const uint64_t kTop = p.space().user_top();
     const uint64_t want = a[0];
     if (want < p.brk_start) return static_cast<int64_t>(p.brk_cur);
     const uint64_t want_end = page_up(want);
@@ -64,6 +64,7 @@ int64_t sys_brk(Process& p, const uint64_t* a) {
 }
 
 int64_t sys_mmap(Process& p, const uint64_t* a) {
+    const uint64_t kTop = p.space().user_top();
     uint64_t addr = a[0];
     const uint64_t len = page_up(a[1]);
     const uint64_t prot = a[2], flags = a[3];
@@ -75,11 +76,11 @@ int64_t sys_mmap(Process& p, const uint64_t* a) {
     if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE) return -EINVAL;
     const bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
     if (fixed) {
-        if (!range_ok(addr, len)) return -EINVAL;
+        if (!range_ok(addr, len, kTop)) return -EINVAL;
         if ((flags & MAP_FIXED_NOREPLACE) && p.memory_map().overlaps(addr, addr + len))
             return -EEXIST;
     } else {
-        const bool hint_ok = addr && range_ok(addr & ~(kPage - 1), len) &&
+        const bool hint_ok = addr && range_ok(addr & ~(kPage - 1), len, kTop) &&
                              !p.memory_map().overlaps(addr & ~(kPage - 1), (addr & ~(kPage - 1)) + len);
         if (hint_ok) {
             addr &= ~(kPage - 1);
@@ -114,8 +115,9 @@ int64_t sys_mmap(Process& p, const uint64_t* a) {
 }
 
 int64_t sys_munmap(Process& p, const uint64_t* a) {
+    const uint64_t kTop = p.space().user_top();
     const uint64_t addr = a[0], len = page_up(a[1]);
-    if (!range_ok(addr, len)) return -EINVAL;
+    if (!range_ok(addr, len, kTop)) return -EINVAL;
     if (has_exec(p, addr, len)) p.engine().flush_code();
     if (!p.space().unmap(addr, len)) return -EINVAL;
     p.memory_map().remove(addr, addr + len);
@@ -123,9 +125,10 @@ int64_t sys_munmap(Process& p, const uint64_t* a) {
 }
 
 int64_t sys_mprotect(Process& p, const uint64_t* a) {
+    const uint64_t kTop = p.space().user_top();
     const uint64_t addr = a[0], len = page_up(a[1]);
     if (a[1] == 0 && (addr & (kPage - 1)) == 0) return 0;
-    if (!range_ok(addr, len)) return -EINVAL;
+    if (!range_ok(addr, len, kTop)) return -EINVAL;
     // Every page must be mapped (Linux: ENOMEM otherwise).
     for (uint64_t g = addr; g < addr + len; g += kPage)
         if (!p.memory_map().overlaps(g, g + kPage)) return -ENOMEM;
@@ -135,10 +138,11 @@ int64_t sys_mprotect(Process& p, const uint64_t* a) {
 }
 
 int64_t sys_madvise(Process& p, const uint64_t* a) {
+    const uint64_t kTop = p.space().user_top();
     const uint64_t addr = a[0], len = page_up(a[1]);
     if (addr & (kPage - 1)) return -EINVAL;
     if (len == 0) return 0;
-    if (!range_ok(addr, len)) return -EINVAL;
+    if (!range_ok(addr, len, kTop)) return -EINVAL;
     const int advice = static_cast<int>(a[2]);
     if (advice == MADV_DONTNEED || advice == MADV_FREE) {
         for (uint64_t g = addr; g < addr + len; g += kPage)
@@ -151,9 +155,10 @@ int64_t sys_madvise(Process& p, const uint64_t* a) {
 }
 
 int64_t sys_mremap(Process& p, const uint64_t* a) {
+    const uint64_t kTop = p.space().user_top();
     const uint64_t old_addr = a[0], old_len = page_up(a[1]), new_len = page_up(a[2]);
     const uint64_t flags = a[3];
-    if (!range_ok(old_addr, old_len) || new_len == 0 || new_len > kTop) return -EINVAL;
+    if (!range_ok(old_addr, old_len, kTop) || new_len == 0 || new_len > kTop) return -EINVAL;
     if (flags & ~uint64_t{MREMAP_MAYMOVE | MREMAP_FIXED}) return -EINVAL;
     if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) return -EINVAL;
     for (uint64_t g = old_addr; g < old_addr + old_len; g += kPage)
@@ -169,7 +174,7 @@ int64_t sys_mremap(Process& p, const uint64_t* a) {
     uint64_t dest;
     if (flags & MREMAP_FIXED) {
         dest = a[4];
-        if (!range_ok(dest, new_len)) return -EINVAL;
+        if (!range_ok(dest, new_len, kTop)) return -EINVAL;
         if (dest < old_addr + old_len && old_addr < dest + new_len) return -EINVAL;
     } else {
         // Grow in place when the pages after are free.
