@@ -21,6 +21,21 @@ std::string cstr_at(std::span<const uint8_t> strtab, uint64_t off) {
     return std::string(p, strnlen(p, strtab.size() - off));
 }
 
+std::string machine_name(uint16_t m) {
+    switch (m) {
+        case EM_RISCV: return "RISC-V";
+        case EM_X86_64: return "x86-64";
+        case EM_386: return "i386";
+        case EM_AARCH64: return "AArch64";
+        case EM_ARM: return "ARM";
+        case EM_PPC64: return "PowerPC64";
+        case EM_S390: return "s390";
+        case EM_MIPS: return "MIPS";
+        case EM_LOONGARCH: return "LoongArch";
+        default: return "e_machine " + std::to_string(m);
+    }
+}
+
 }  // namespace
 
 Result<ElfFile> ElfFile::open(const std::string& path, uint16_t machine) {
@@ -61,8 +76,8 @@ Result<ElfFile> ElfFile::parse(std::vector<uint8_t> bytes, const std::string& na
     if (f.bytes_[EI_DATA] != ELFDATA2LSB) return fail("not a little-endian ELF file");
     std::memcpy(&f.ehdr_, f.bytes_.data(), sizeof f.ehdr_);
     if (f.ehdr_.e_machine != machine)
-        return fail("wrong architecture (e_machine " + std::to_string(f.ehdr_.e_machine) +
-                    ", expected " + std::to_string(machine) + ")");
+        return fail("wrong architecture: " + machine_name(f.ehdr_.e_machine) + ", expected " +
+                    machine_name(machine));
 
     if (f.ehdr_.e_phnum) {
         if (f.ehdr_.e_phentsize != sizeof(Elf64_Phdr)) return fail("bad program header size");
