@@ -18,9 +18,16 @@ struct Insn {
     int64_t imm;
     uint64_t pc;
     uint32_t raw;
-    uint32_t reserved;
+    uint32_t retired;  // instructions of the block up to and including this one
 };
 static_assert(sizeof(Insn) == 32);
+
+// Successors of a block, stored right after its terminal instruction so the
+// interpreter reaches them from the instruction pointer alone. Direct transfers
+// have fixed targets, so a link, once set, stays right until the cache is flushed.
+struct BlockLinks {
+    const Insn* next[2];  // [0] taken / jump target, [1] fall-through
+};
 
 // Handlers beyond the Op range.
 enum : uint16_t {
@@ -33,8 +40,10 @@ struct Block {
     uint64_t end_pc;         // address after the last instruction
     uint32_t count;          // guest instructions, not counting the synthetic end
     uint32_t exec_count = 0;
-    Block* link[2] = {};     // last successors seen: [0] taken/jump, [1] fall-through
-    Insn* insns;             // count + 1 entries when the block needs a synthetic end
+    Insn* insns;  // count instructions, a synthetic end if needed, then BlockLinks
+    BlockLinks& links() { return *reinterpret_cast<BlockLinks*>(insns + terminal() + 1); }
+    uint32_t terminal() const { return has_end ? count : count - 1; }
+    bool has_end = false;  // the block falls through at a length or page limit
 };
 
 }  // namespace xvm::engine

@@ -81,7 +81,7 @@ Block* Interpreter::build_block(uint64_t pc) {
         i.imm = d.imm;
         i.pc = at;
         i.raw = d.raw;
-        i.reserved = 0;
+        i.retired = 0;
         at += d.len;
         if (ends_block(d.op)) {
             ended = true;
@@ -91,17 +91,22 @@ Block* Interpreter::build_block(uint64_t pc) {
         if ((at & mem::AddressSpace::kPageMask) == 0 && n > 0) break;
     }
     if (n == 0) return nullptr;
-    Block* b = cache_.allocate(n + 1);
+    // n instructions, maybe a synthetic end, and one slot holding the links.
+    Block* b = cache_.allocate(n + 2);
     b->pc = pc;
     b->end_pc = at;
     b->count = n;
+    b->has_end = !ended;
+    for (uint32_t k = 0; k < n; ++k) tmp[k].retired = k + 1;
     std::memcpy(b->insns, tmp, sizeof(Insn) * n);
     if (!ended) {
         Insn& e = b->insns[n];
         std::memset(&e, 0, sizeof e);
         e.handler = kHandlerEnd;
         e.pc = at;
+        e.retired = n;
     }
+    b->links() = BlockLinks{};
     cache_.insert(b);
     ++stats_.blocks_built;
     stats_.insns_decoded += n;
@@ -138,9 +143,12 @@ Stop Interpreter::execute() {
     uint8_t* const mbase = space_.base();
     const uint64_t kMask = space_.mask();
 
-    Block* b = lookup(cpu.pc);
-    if (!b) return Stop{StopReason::FetchFault, cpu.pc};
-    const Insn* i = b->insns;
+    const Insn* i;
+    {
+        Block* first = lookup(cpu.pc);
+        if (!first) return Stop{StopReason::FetchFault, cpu.pc};
+        i = first->insns;
+    }
     uint64_t next_pc = 0;
     unsigned slot = 0;
 
@@ -172,10 +180,11 @@ Stop Interpreter::execute() {
 // target, so a block's link, once set, is always right: no pc compare. Each
 // handler has its own copy of this sequence, and so its own indirect jump, which
 // the host predicts per site.
+#define LINKS(ins) (reinterpret_cast<const BlockLinks*>((ins) + 1))
 #define JUMP(target, s)                                                 \
     do {                                                                \
-        cpu.instret += b->count;                                        \
-        Block* n_ = b->link[s];                                         \
+        cpu.instret += i->retired;                                      \
+        const Insn* n_ = LINKS(i)->next[s];                             \
         /* Only backward transfers can close a loop, so only they look at */ \
         /* the exit request: a forward chain always reaches one. */     \
         if (!n_ || ((s) == 0 && i->imm <= 0 &&                          \
@@ -184,15 +193,13 @@ Stop Interpreter::execute() {
             slot = (s);                                                 \
             goto block_end_slow;                                        \
         }                                                               \
-        b = n_;                                                         \
-        i = b->insns;                                                   \
+        i = n_;                                                         \
         DISPATCH();                                                     \
     } while (0)
 #define JUMP_INDIRECT(target)                                           \
     do {                                                                \
         next_pc = (target);                                             \
-        slot = 2;                                                       \
-        cpu.instret += b->count;                                        \
+        cpu.instret += i->retired;                                      \
         goto block_end_indirect;                                        \
     } while (0)
 #define BRANCH(cond)                                    \
@@ -202,7 +209,7 @@ Stop Interpreter::execute() {
     } while (0)
 #define STOP(reason, addr_, bits_)                      \
     do {                                                \
-        cpu.instret += static_cast<uint64_t>(i - b->insns); \
+        cpu.instret += i->retired - 1;                  \
         return Stop{StopReason::reason, (addr_), (bits_)}; \
     } while (0)
 #define RM_OR_ILLEGAL(var)                              \
@@ -219,10 +226,10 @@ Stop Interpreter::execute() {
 block_end_indirect: {
     Block* n = cache_.find(next_pc);
     if (n && !exit_request_.load(std::memory_order_relaxed)) [[likely]] {
-        b = n;
-        i = b->insns;
+        i = n->insns;
         DISPATCH();
     }
+    slot = 2;
 }
 block_end_slow:
     if (exit_request_.load(std::memory_order_relaxed)) [[unlikely]] {
@@ -237,9 +244,9 @@ block_end_slow:
             cpu.pc = next_pc;
             return Stop{StopReason::FetchFault, next_pc};
         }
-        if (slot < 2) b->link[slot] = n;
-        b = n;
-        i = b->insns;
+        // `i` is still the terminal instruction of the block we leave.
+        if (slot < 2) const_cast<BlockLinks*>(LINKS(i))->next[slot] = n->insns;
+        i = n->insns;
         DISPATCH();
     }
 
@@ -316,7 +323,7 @@ op_ebreak:
     cpu.pc = i->pc;
     STOP(Ebreak, 0, i->raw);
 op_fence_i:
-    cpu.instret += b->count;
+    cpu.instret += i->retired;
     cpu.pc = i->pc + i->len;
     cache_.flush();
     return Stop{StopReason::FenceI};
