@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -50,8 +51,8 @@ PrivSpec elf_priv_spec(const ElfFile& elf) {
         if (len < 4 || len > p.size()) break;
         p = p.subspan(0, len).subspan(4);
         const auto nul = std::find(p.begin(), p.end(), 0);
-        if (nul == p.end() || std::string_view(reinterpret_cast<const char*>(p.data()),
-                                                nul - p.begin()) != "riscv")
+        if (nul == p.end() ||
+            std::string_view(reinterpret_cast<const char*>(p.data()), nul - p.begin()) != "riscv")
             break;
         p = p.subspan(nul - p.begin() + 1);
         if (p.size() < 5 || p[0] != 1) break;  // Tag_File
@@ -75,67 +76,129 @@ PrivSpec elf_priv_spec(const ElfFile& elf) {
 
 namespace {
 
-// Symbols for labels and " <symbol+offset>" suffixes.
+// Symbols for labels and " <symbol+offset>" suffixes: the file's symbols plus
+// objdump's synthetic "name@plt" ones for the PLT entries.
 class Symbols {
-public:
+  public:
     explicit Symbols(const ElfFile& elf) : elf_(elf) {
         for (const ElfSymbol& s : elf.symbols()) {
-            if (s.name.empty() || s.shndx == SHN_UNDEF || s.shndx >= SHN_LORESERVE) continue;
-            if (s.type != STT_FUNC && s.type != STT_OBJECT && s.type != STT_NOTYPE) continue;
+            if (s.name.empty() || s.shndx == SHN_UNDEF || s.shndx >= elf.sections().size())
+                continue;
+            const bool func = s.type == STT_FUNC || s.type == STT_GNU_IFUNC;
+            if (!func && s.type != STT_OBJECT && s.type != STT_NOTYPE) continue;
             if (s.name.starts_with("$") || s.name.starts_with(".L")) continue;  // mapping, local
-            syms_.push_back(&s);
+            syms_.push_back({s.value, s.name, s.shndx, func});
         }
+        add_plt_entries();
         // Several names for one address: objdump shows one; prefer functions.
-        std::stable_sort(syms_.begin(), syms_.end(), [](const ElfSymbol* a, const ElfSymbol* b) {
-            if (a->value != b->value) return a->value < b->value;
-            return (a->type == STT_FUNC) > (b->type == STT_FUNC);
+        std::stable_sort(syms_.begin(), syms_.end(), [](const Sym& a, const Sym& b) {
+            return a.value != b.value ? a.value < b.value : a.func > b.func;
         });
     }
 
-    // The symbol that starts at `addr` in section `shndx`, or nullptr.
-    const ElfSymbol* at(uint64_t addr, size_t shndx) const {
-        auto it = std::lower_bound(syms_.begin(), syms_.end(), addr,
-                                   [](const ElfSymbol* s, uint64_t a) { return s->value < a; });
-        for (; it != syms_.end() && (*it)->value == addr; ++it) {
-            if ((*it)->shndx == shndx) return *it;
+    // The name of the symbol that starts at `addr` in section `shndx`, or nullptr.
+    const std::string* at(uint64_t addr, size_t shndx) const {
+        for (auto it = first_at_or_after(addr); it != syms_.end() && it->value == addr; ++it) {
+            if (it->shndx == shndx) return &it->name;
         }
         return nullptr;
     }
 
-    // "<name+0xoff>" for an address, or empty when nothing contains it.
+    // " <name+0xoff>" for an address, or empty when no section holds it. Like objdump,
+    // falls back to the section's first symbol ("<sym-0x20>"), then the section name.
     std::string describe(uint64_t addr) const {
-        const ElfSection* sec = section_of(addr);
-        auto it = std::upper_bound(syms_.begin(), syms_.end(), addr,
-                                   [](uint64_t a, const ElfSymbol* s) { return a < s->value; });
-        while (it != syms_.begin()) {
-            const ElfSymbol* s = *--it;
-            if (sec && &elf_.sections()[s->shndx] != sec) continue;
-            return suffix(s->name, addr - s->value);
+        const size_t sec = section_of(addr);
+        if (sec == 0) return {};
+        const Sym* before = nullptr;
+        const Sym* after = nullptr;
+        for (const Sym& s : syms_) {  // within one section symbols are few enough
+            if (s.shndx != sec) continue;
+            if (s.value <= addr) before = &s;
+            if (s.value > addr && !after) after = &s;
         }
-        return sec ? suffix(sec->name, addr - sec->addr) : std::string{};
+        if (before) return suffix(before->name, static_cast<int64_t>(addr - before->value));
+        if (after) return suffix(after->name, -static_cast<int64_t>(after->value - addr));
+        const ElfSection& s = elf_.sections()[sec];
+        return suffix(s.name, static_cast<int64_t>(addr - s.addr));
+    }
+
+    // Start of the first symbol after `addr` in section `shndx`, or `limit`.
+    uint64_t next_start(uint64_t addr, size_t shndx, uint64_t limit) const {
+        for (auto it = first_at_or_after(addr + 1); it != syms_.end() && it->value < limit; ++it) {
+            if (it->shndx == shndx) return it->value;
+        }
+        return limit;
     }
 
     std::optional<uint64_t> global_pointer() const {
-        for (const ElfSymbol* s : syms_) {
-            if (s->name == "__global_pointer$") return s->value;
+        for (const Sym& s : syms_) {
+            if (s.name == "__global_pointer$") return s.value;
         }
         return std::nullopt;
     }
 
-private:
-    static std::string suffix(const std::string& name, uint64_t off) {
-        return off ? fmt::format(" <{}+0x{:x}>", name, off) : fmt::format(" <{}>", name);
+  private:
+    struct Sym {
+        uint64_t value;
+        std::string name;
+        size_t shndx;
+        bool func;
+    };
+
+    std::vector<Sym>::const_iterator first_at_or_after(uint64_t addr) const {
+        return std::lower_bound(syms_.begin(), syms_.end(), addr,
+                                [](const Sym& s, uint64_t a) { return s.value < a; });
     }
 
-    const ElfSection* section_of(uint64_t addr) const {
-        for (const ElfSection& s : elf_.sections()) {
-            if ((s.flags & SHF_ALLOC) && addr >= s.addr && addr - s.addr < s.size) return &s;
+    // RISC-V psABI "Procedure Linkage Table": a 32-byte header, then one 16-byte entry
+    // per .rela.plt relocation, in order (bfd elfnn-riscv.c, riscv_elf_plt_sym_val).
+    void add_plt_entries() {
+        const std::vector<ElfSection>& secs = elf_.sections();
+        auto find = [&](std::string_view name) {
+            for (size_t i = 0; i < secs.size(); ++i) {
+                if (secs[i].name == name) return i;
+            }
+            return size_t{0};
+        };
+        const size_t plt = find(".plt"), rela = find(".rela.plt"), dynsym = find(".dynsym"),
+                     dynstr = find(".dynstr");
+        if (!plt || !rela || !dynsym || !dynstr) return;
+        const std::span<const uint8_t> rel = elf_.slice(secs[rela].offset, secs[rela].size);
+        const std::span<const uint8_t> sym = elf_.slice(secs[dynsym].offset, secs[dynsym].size);
+        const std::span<const uint8_t> str = elf_.slice(secs[dynstr].offset, secs[dynstr].size);
+        for (size_t i = 0; (i + 1) * sizeof(Elf64_Rela) <= rel.size(); ++i) {
+            Elf64_Rela r;
+            std::memcpy(&r, rel.data() + i * sizeof r, sizeof r);
+            const uint64_t index = ELF64_R_SYM(r.r_info);
+            if ((index + 1) * sizeof(Elf64_Sym) > sym.size()) continue;
+            Elf64_Sym s;
+            std::memcpy(&s, sym.data() + index * sizeof s, sizeof s);
+            if (s.st_name >= str.size()) continue;
+            const char* name = reinterpret_cast<const char*>(str.data()) + s.st_name;
+            const std::string_view n(name, strnlen(name, str.size() - s.st_name));
+            syms_.push_back({secs[plt].addr + 32 + 16 * i, std::string(n) + "@plt", plt, true});
         }
-        return nullptr;
+    }
+
+    static std::string suffix(const std::string& name, int64_t off) {
+        if (off == 0) return fmt::format(" <{}>", name);
+        return off > 0 ? fmt::format(" <{}+0x{:x}>", name, off)
+                       : fmt::format(" <{}-0x{:x}>", name, -off);
+    }
+
+    // Index of the allocated section holding `addr`, or 0.
+    size_t section_of(uint64_t addr) const {
+        const std::vector<ElfSection>& secs = elf_.sections();
+        for (size_t i = 1; i < secs.size(); ++i) {
+            if ((secs[i].flags & SHF_ALLOC) && addr >= secs[i].addr &&
+                addr - secs[i].addr < secs[i].size)
+                return i;
+        }
+        return 0;
     }
 
     const ElfFile& elf_;
-    std::vector<const ElfSymbol*> syms_;
+    std::vector<Sym> syms_;
 };
 
 // objdump drops the leading zeros the section's end address has, less one, in
@@ -167,12 +230,18 @@ struct Lister {
         bool labelled = false;
         for (uint64_t pc = lo; pc < hi;) {
             const size_t off = pc - sec.addr;
-            if (const ElfSymbol* s = syms.at(pc, index)) {
-                fmt::print(out, "\n{:016x} <{}>:\n", pc, s->name);
+            if (const std::string* name = syms.at(pc, index)) {
+                fmt::print(out, "\n{:016x} <{}>:\n", pc, *name);
                 labelled = true;
             } else if (!labelled) {
                 fmt::print(out, "\n{:016x}{}:\n", pc, syms.describe(pc));
                 labelled = true;
+            }
+            if (const uint64_t zeros = skipped_zeros(bytes, pc - sec.addr,
+                                                     syms.next_start(pc, index, hi) - sec.addr)) {
+                fmt::print(out, "\t...\n");
+                pc += zeros;
+                continue;
             }
             const uint16_t low = static_cast<uint16_t>(
                 bytes[off] | (off + 1 < bytes.size() ? bytes[off + 1] << 8 : 0));
@@ -190,6 +259,17 @@ struct Lister {
         }
     }
 
+    // objdump prints "..." for a run of zero bytes in [off, end) of at least 8 (in
+    // whole words unless the run reaches `end`) or of 1-2 bytes that reach `end`
+    // (binutils objdump.c, disassemble_bytes: skip_zeroes, skip_zeroes_at_end).
+    static uint64_t skipped_zeros(std::span<const uint8_t> bytes, uint64_t off, uint64_t end) {
+        uint64_t z = off;
+        while (z < end && bytes[z] == 0) ++z;
+        const uint64_t run = z - off;
+        if (run >= 8) return z == end ? run : run & ~uint64_t{3};
+        return z == end && run < 3 ? run : 0;
+    }
+
     void line(uint64_t pc, int width, uint32_t word, unsigned len) {
         const riscv::Decoded d = riscv::decode(word);
         std::string text = riscv::disassemble(d, pc, priv);
@@ -201,8 +281,8 @@ struct Lister {
             text += fmt::format(" # {:x}{}", *addr, syms.describe(*addr));
         }
         if (opts.raw) {
-            const std::string bits = len == 4 ? fmt::format("{:08x}", word)
-                                              : fmt::format("{:04x}", word & 0xffff);
+            const std::string bits =
+                len == 4 ? fmt::format("{:08x}", word) : fmt::format("{:04x}", word & 0xffff);
             fmt::print(opts.out, "{:>{}x}:\t{:<{}}\t{}\n", pc, width, bits, len == 4 ? 18 : 20,
                        text);
         } else {
@@ -226,9 +306,9 @@ int run_disasm(const std::string& path, const DisasmOptions& opts) {
         if (opts.section.empty() ? code : secs[i].name == opts.section) chosen.push_back(i);
     }
     if (chosen.empty()) {
-        fmt::print(opts.err, "xvm disasm: {}: {}\n", path,
-                   opts.section.empty() ? "no executable sections"
-                                        : "no section named " + opts.section);
+        fmt::print(
+            opts.err, "xvm disasm: {}: {}\n", path,
+            opts.section.empty() ? "no executable sections" : "no section named " + opts.section);
         return 1;
     }
     fmt::print(opts.out, "\n{}:     file format elf64-littleriscv\n\n", path);
