@@ -54,6 +54,8 @@ bool writes_xreg(Op op) {
 
 Interpreter::Interpreter(riscv::Cpu& cpu, mem::AddressSpace& space) : cpu_(cpu), space_(space) {
     install_fault_handler();
+    // The FP fast paths assume the host's default rounding and no flush-to-zero.
+    if (!fp::host_fpu_ok()) fp::reset_host_fpu();
 }
 
 Block* Interpreter::build_block(uint64_t pc) {

@@ -123,6 +123,12 @@ inline bool host_fpu_ok() {
     return (m & ~0x3fu) == 0x1f80;
 }
 
+// Puts MXCSR in that state (engines call it when a vCPU thread starts).
+inline void reset_host_fpu() {
+    uint32_t m = 0x1f80;
+    asm volatile("ldmxcsr %0" : : "m"(m));
+}
+
 namespace detail {
 
 enum class Op { Add, Mul, Div, Sqrt, Fma };
