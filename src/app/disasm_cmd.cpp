@@ -1,6 +1,6 @@
-// The listing mirrors objdump -d: same address and bytes columns, symbol labels and
-// " <symbol+offset>" suffixes, so the two can be diffed. Symbol choice is simpler
-// than objdump's (no synthetic @plt names, no version suffixes).
+// The listing mirrors objdump -d (columns, labels, PLT names, "..." for zero runs,
+// " <symbol+offset>" suffixes) so the two can be diffed. Symbol choice is simpler
+// than objdump's: no version suffixes, and only symbols of the address's section.
 #include "app/disasm_cmd.h"
 
 #include <fmt/format.h>

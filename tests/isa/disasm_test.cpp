@@ -374,6 +374,12 @@ void check_library(const char* path, const char* package) {
     a.report(path);
 }
 
+TEST(DisasmCommand, ReadsThePrivilegedSpecAttribute) {
+    Result<ElfFile> elf = ElfFile::open("/usr/riscv64-linux-gnu/lib/libc.so.6", EM_RISCV);
+    ASSERT_TRUE(elf.ok()) << elf.error().message << ": install libc6-riscv64-cross";
+    EXPECT_EQ(elf_priv_spec(*elf), PrivSpec::v1_11);
+}
+
 TEST(DisasmObjdumpAgreement, DebianLibc) {
     check_library("/usr/riscv64-linux-gnu/lib/libc.so.6", "libc6-riscv64-cross");
 }
@@ -432,6 +438,11 @@ TEST(DisasmObjdumpAgreement, RandomEncodingsOfEveryRow) {
             words.push_back(w);
         }
     }
+    // Encodings random fields rarely hit: fence sets, fence.tso, pause.
+    for (uint32_t w : {0x0ff0000fu, 0x8330000fu, 0x0100000fu, 0x0000000fu, 0x0f00000fu, 0x00f0000fu,
+                       0x0330000fu, 0x0000100fu, 0xc0001073u, 0xc0002073u}) {
+        words.push_back(w);
+    }
     for (uint32_t c = 0; c < 0x10000; ++c) {
         if ((c & 3) != 3) words.push_back(c);
     }
@@ -454,6 +465,9 @@ TEST(DisasmObjdumpAgreement, RandomEncodingsOfEveryRow) {
     const std::string as_cmd = std::string(kAs) + " -march=rv64gc_zba_zbb_zbs -o " +
                                shell_quote(obj) + " " + shell_quote(src);
     ASSERT_EQ(std::system(as_cmd.c_str()), 0) << as_cmd;
+    Result<ElfFile> elf = ElfFile::open(obj, EM_RISCV);
+    ASSERT_TRUE(elf.ok()) << elf.error().message;
+    EXPECT_EQ(elf_priv_spec(*elf), PrivSpec::v1_12);  // no attribute: the newest
     Agreement a;
     compare_with_objdump(obj, PrivSpec::v1_12, std::nullopt, random_excuse, a);
     std::filesystem::remove_all(dir);

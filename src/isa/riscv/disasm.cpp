@@ -14,6 +14,8 @@
 //    with rm = 000 (any other rm is a ".4byte" to objdump, an instruction to xvm).
 //  - Compressed hints keep their c. name: "c.nop 1", "c.li zero,5", "c.mv zero,a0",
 //    "c.slli64 a0"; c.addi with a zero immediate prints "add a0,a0,0", not "mv".
+//  - pause is "fence w,unknown": Zihintpause is not in rv64gc, so objdump does not
+//    use the name unless the file's arch attribute lists it.
 //  - fence needs rd = rs1 = 0 and fm = 0 for objdump (xvm ignores those fields as
 //    the spec asks), so such encodings print as fence here and ".4byte" there.
 #include "isa/riscv/disasm.h"
@@ -215,6 +217,11 @@ constexpr const char* kFenceSet[16] = {"unknown", "w",  "r",  "rw",  "o",  "ow",
                                        "i",       "iw", "ir", "irw", "io", "iow", "ior", "iorw"};
 constexpr uint8_t kRmDyn = 7;
 
+// Decoded register fields are 0-31; kRegSink (a write to x0 redirected) is x0 too.
+constexpr unsigned reg(uint8_t r) {
+    return r == kRegSink ? 0 : r & 31;
+}
+
 void print_operands(fmt::memory_buffer& out, const Form& f, const Decoded& d, uint64_t pc,
                     PrivSpec priv) {
     bool first = true;
@@ -224,20 +231,20 @@ void print_operands(fmt::memory_buffer& out, const Form& f, const Decoded& d, ui
         first = false;
         auto it = std::back_inserter(out);
         switch (t) {
-            case Tok::Rd: fmt::format_to(it, "{}", kXRegName[d.rd]); break;
-            case Tok::Rs1: fmt::format_to(it, "{}", kXRegName[d.rs1]); break;
-            case Tok::Rs2: fmt::format_to(it, "{}", kXRegName[d.rs2]); break;
-            case Tok::Fd: fmt::format_to(it, "{}", kFRegName[d.rd]); break;
-            case Tok::Fs1: fmt::format_to(it, "{}", kFRegName[d.rs1]); break;
-            case Tok::Fs2: fmt::format_to(it, "{}", kFRegName[d.rs2]); break;
-            case Tok::Fs3: fmt::format_to(it, "{}", kFRegName[d.rs3]); break;
+            case Tok::Rd: fmt::format_to(it, "{}", kXRegName[reg(d.rd)]); break;
+            case Tok::Rs1: fmt::format_to(it, "{}", kXRegName[reg(d.rs1)]); break;
+            case Tok::Rs2: fmt::format_to(it, "{}", kXRegName[reg(d.rs2)]); break;
+            case Tok::Fd: fmt::format_to(it, "{}", kFRegName[d.rd & 31]); break;
+            case Tok::Fs1: fmt::format_to(it, "{}", kFRegName[d.rs1 & 31]); break;
+            case Tok::Fs2: fmt::format_to(it, "{}", kFRegName[d.rs2 & 31]); break;
+            case Tok::Fs3: fmt::format_to(it, "{}", kFRegName[d.rs3 & 31]); break;
             case Tok::Imm: fmt::format_to(it, "{}", d.imm); break;
             case Tok::Uimm20:
                 fmt::format_to(it, "0x{:x}", (static_cast<uint64_t>(d.imm) >> 12) & 0xfffff);
                 break;
             case Tok::Shamt: fmt::format_to(it, "0x{:x}", d.imm); break;
-            case Tok::OffRs1: fmt::format_to(it, "{}({})", d.imm, kXRegName[d.rs1]); break;
-            case Tok::AddrRs1: fmt::format_to(it, "({})", kXRegName[d.rs1]); break;
+            case Tok::OffRs1: fmt::format_to(it, "{}({})", d.imm, kXRegName[reg(d.rs1)]); break;
+            case Tok::AddrRs1: fmt::format_to(it, "({})", kXRegName[reg(d.rs1)]); break;
             case Tok::Target: fmt::format_to(it, "{:x}", pc + static_cast<uint64_t>(d.imm)); break;
             case Tok::Csr: {
                 const std::string_view name = csr_name(static_cast<unsigned>(d.imm), priv);
@@ -324,7 +331,6 @@ constexpr Alias kAliases[] = {
     // imm = fm:pred:succ (unprivileged spec, "Memory Ordering Instructions").
     {Op::fence, "imm=0x0ff", "fence", ""},
     {Op::fence, "imm=0x833", "fence.tso", ""},
-    {Op::fence, "imm=0x010", "pause", ""},
 
     // Zicsr: the counters, then the F/D CSRs, then the generic forms.
     {Op::csrrw, "rd=0 rs1=0 imm=0xc00", "unimp", ""},
@@ -436,9 +442,9 @@ CompiledAlias compile(const Alias& a) {
 
 int64_t field_value(const Decoded& d, Field f) {
     switch (f) {
-        case Field::rd: return d.rd;
-        case Field::rs1: return d.rs1;
-        case Field::rs2: return d.rs2;
+        case Field::rd: return reg(d.rd);
+        case Field::rs1: return reg(d.rs1);
+        case Field::rs2: return reg(d.rs2);
         case Field::imm: return d.imm;
         case Field::rm: return d.rm;
     }
@@ -539,8 +545,8 @@ std::optional<uint64_t> AddressComments::next(const Decoded& d, uint64_t pc) {
     const bool wide = d.len == 4;
     const char* crow = compressed_mnemonic(d);
     switch (d.op) {
-        case Op::lui: hi_[d.rd] = static_cast<uint64_t>(d.imm); return std::nullopt;
-        case Op::auipc: hi_[d.rd] = pc + static_cast<uint64_t>(d.imm); return std::nullopt;
+        case Op::lui: hi_[reg(d.rd)] = static_cast<uint64_t>(d.imm); return std::nullopt;
+        case Op::auipc: hi_[reg(d.rd)] = pc + static_cast<uint64_t>(d.imm); return std::nullopt;
         case Op::lb:
         case Op::lh:
         case Op::lw:
@@ -558,14 +564,14 @@ std::optional<uint64_t> AddressComments::next(const Decoded& d, uint64_t pc) {
         case Op::fsd:
             // Compressed loads and stores print their offsets without a lookup.
             if (!wide) return std::nullopt;
-            return use(d.rs1, d.imm, false);
+            return use(reg(d.rs1), d.imm, false);
         case Op::addi:
-            if (wide && d.rs1 != 0 && d.imm != 0) return use(d.rs1, d.imm, false);
+            if (wide && d.rs1 != 0 && d.imm != 0) return use(reg(d.rs1), d.imm, false);
             if (crow && std::strcmp(crow, "c.addi") == 0 && d.rd != 0)
-                return use(d.rd, d.imm, false);
+                return use(reg(d.rd), d.imm, false);
             return std::nullopt;
         case Op::addiw:
-            if (d.rs1 != 0 && d.imm != 0) return use(d.rs1, d.imm, true);
+            if (d.rs1 != 0 && d.imm != 0) return use(reg(d.rs1), d.imm, true);
             return std::nullopt;
         case Op::jalr: {
             if (!wide || (d.rd == 0 && d.rs1 == 1 && d.imm == 0)) return std::nullopt;
@@ -573,7 +579,7 @@ std::optional<uint64_t> AddressComments::next(const Decoded& d, uint64_t pc) {
             // once for "jalr rd,rs1", three times for "jalr rd,off(rs1)".
             std::optional<uint64_t> addr;
             for (int i = d.imm == 0 ? 1 : 3; i > 0; --i) {
-                if (auto a = use(d.rs1, d.imm, false)) addr = a;
+                if (auto a = use(reg(d.rs1), d.imm, false)) addr = a;
             }
             return addr;
         }
