@@ -15,8 +15,7 @@
 #include "isa/riscv/disasm.h"
 #include "isa/riscv/insn.h"
 
-// `xvm disasm` lives in the app, which no library holds yet: build it into this test.
-#include "app/disasm_cmd.cpp"
+#include "app/disasm_cmd.h"
 
 namespace xvm::riscv {
 namespace {
