@@ -1,8 +1,10 @@
 // Decoder throughput on real code: the .text of Debian's riscv64 libc.so.6, decoded
 // in program order (mixed), and its compressed and full-width instructions apart.
 // Counters: items/s is instructions decoded per second; "illegal_pct" is the share of
-// the stream the decoder rejects (libc's .text is all code, so anything above zero
-// is an instruction xvm does not know yet, or a decoder bug).
+// the stream the decoder rejects. libc's .text is all code apart from zero halfwords
+// of alignment padding (0x0000 is defined illegal): 124 of them in Debian 12's libc,
+// 0.043% of the mixed stream, 0.076% of the compressed one. More than that means an
+// instruction xvm does not know yet, or a decoder bug.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
