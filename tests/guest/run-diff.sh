@@ -69,8 +69,8 @@ export XVM_DIFF_HOST_DROP=should-be-removed
 ref_cmd=(timeout -k 5 "$limit" "$qemu" -L "$sysroot" "${env_opts[@]}" "$prog" "$@")
 xvm_cmd=(timeout -k 5 "$limit" "$xvm" user -L "$sysroot" "${env_opts[@]}" "$prog" "$@")
 
-"${ref_cmd[@]}" <"$stdin_file" >"$work/ref.out" 2>"$work/ref.err"
-ref_status=$?
+# (the outer 2>/dev/null silences bash's own "Segmentation fault" job notice)
+{ "${ref_cmd[@]}" <"$stdin_file" >"$work/ref.out" 2>"$work/ref.err"; ref_status=$?; } 2>/dev/null
 [ "$ref_status" != 124 ] || echo "run-diff: qemu-riscv64 timed out after ${limit}s" >&2
 
 if [ -n "$expect_status" ] && [ "$ref_status" != "$expect_status" ]; then
@@ -84,8 +84,7 @@ if [ "$ref_only" = 1 ]; then
   exit 0
 fi
 
-"${xvm_cmd[@]}" <"$stdin_file" >"$work/xvm.out" 2>"$work/xvm.err"
-xvm_status=$?
+{ "${xvm_cmd[@]}" <"$stdin_file" >"$work/xvm.out" 2>"$work/xvm.err"; xvm_status=$?; } 2>/dev/null
 [ "$xvm_status" != 124 ] || echo "run-diff: xvm timed out after ${limit}s" >&2
 
 fail=0

@@ -4,6 +4,7 @@
 # must be reported as a mismatch.
 # usage: selftest-harness.sh PROGRAM [PROGRAM...]
 set -u
+unset XVM_DIFF_SELFTEST  # the negative checks need the stand-ins given below
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/xvm-selftest.XXXXXX")
 trap 'rm -rf "$work"' EXIT

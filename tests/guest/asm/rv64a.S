@@ -25,8 +25,19 @@ other_page:
     insn a2, a1, (a0); CHECK(id, a2, old); ld a3, 0(a0); CHECK(id, a3, (0xdeadbeef00000000 | (new)))
 
 TEST_BEGIN("rv64a")
-    /* lr.d / sc.d success */
+    /* sc with no lr ever executed fails and writes nothing */
     lla a0, amo_mem
+    li a3, 0x5555
+    sc.d a4, a3, (a0)
+    bnez a4, 0f
+    FAIL_HERE(14)
+0:  ld a5, 0(a0)
+    CHECK(15, a5, 0)
+    sc.w a4, a3, (a0)
+    bnez a4, 0f
+    FAIL_HERE(16)
+0:
+    /* lr.d / sc.d success */
     li a1, 0x1111
     sd a1, 0(a0)
     lr.d a2, (a0)
