@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include "core/log.h"
+#include "user/path.h"
 #include "user/syscalls.h"
 
 namespace xvm::user {
@@ -10,6 +11,8 @@ namespace xvm::user {
 Result<std::unique_ptr<Process>> Process::create(const ProcessOptions& opts) {
     std::unique_ptr<Process> p(new Process());
     p->opts_ = opts;
+    // Before the guest can chdir: what /proc/self/exe names.
+    p->exe_path_ = absolute_path(opts.load.path);
     auto space = mem::AddressSpace::create();
     if (!space) return space.error();
     p->space_ = std::move(*space);
@@ -38,7 +41,7 @@ void Process::handle_stop(const engine::Stop& s) {
         case StopReason::Ebreak: signals_.force(SIGTRAP, TRAP_BRKPT, cpu_.pc); break;
         case StopReason::Illegal:
             XVM_LOG(kGuestErrors, "illegal instruction {:#010x} at pc {:#x}\n", s.bits, cpu_.pc);
-            if (!signals_.action[SIGILL].handler)
+            if (!signals_.action(SIGILL).handler)
                 std::fprintf(stderr, "xvm: illegal instruction 0x%08x at pc 0x%llx\n", s.bits,
                              static_cast<unsigned long long>(cpu_.pc));
             signals_.force(SIGILL, ILL_ILLOPC, cpu_.pc);
@@ -50,7 +53,7 @@ void Process::handle_stop(const engine::Stop& s) {
                                                       (s.addr & ~mem::AddressSpace::kPageMask) + 1);
             XVM_LOG(kGuestErrors, "segmentation fault: address {:#x} at pc {:#x}\n", s.addr,
                     cpu_.pc);
-            if (!signals_.action[SIGSEGV].handler)
+            if (!signals_.action(SIGSEGV).handler)
                 std::fprintf(stderr, "xvm: segmentation fault: %s address 0x%llx at pc 0x%llx\n",
                              s.reason == StopReason::StoreFault   ? "write to"
                              : s.reason == StopReason::LoadFault ? "read from"
@@ -67,7 +70,7 @@ void Process::handle_stop(const engine::Stop& s) {
 }
 
 int Process::run() {
-    signals_.install_host_forwarding();
+    signals_.start();
     while (!exited_) {
         const engine::Stop s = engine_->run();
         handle_stop(s);

@@ -45,6 +45,8 @@ public:
     Signals& signals() { return signals_; }
     const ProcessOptions& options() const { return opts_; }
     const LoadedImage& image() const { return image_; }
+    // The guest program's absolute path (/proc/self/exe).
+    const std::string& exe_path() const { return exe_path_; }
 
     // Program break (brk): [brk_start, brk_cur) is mapped read-write.
     uint64_t brk_start = 0;
@@ -62,6 +64,7 @@ private:
     std::unique_ptr<engine::Interpreter> engine_;
     MemoryMap map_;
     LoadedImage image_;
+    std::string exe_path_;
     Signals signals_{*this};
     bool exited_ = false;
     int exit_status_ = 0;

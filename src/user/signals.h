@@ -1,62 +1,129 @@
-// Guest signals in user mode: dispositions, masks, pending sets, and delivery
-// onto the guest stack (riscv64 rt_sigframe layout, arch/riscv/kernel/signal.c).
+// Guest signals in user mode: dispositions, the blocked mask, pending signals,
+// the alternate stack, and delivery onto the guest stack in the riscv64
+// rt_sigframe layout (arch/riscv/kernel/signal.c; guest_abi.h).
+//
+// Host signals the guest may want (SIGINT, SIGTERM, SIGALRM, ...) are caught by
+// an async-signal-safe host handler that records them in an atomic set and asks
+// the engine to return to the run loop; deliver_pending() then moves them into
+// the guest's pending set and delivers. Guest and host signal numbers agree
+// (asm-generic/signal.h and x86-64's asm/signal.h define the same 1..31).
 #pragma once
 
+#include <signal.h>
+
 #include <cstdint>
+
+#include "user/guest_abi.h"
 
 namespace xvm::user {
 
 class Process;
 
 inline constexpr int kNumSignals = 64;
+// riscv64 MINSIGSTKSZ (asm-generic/signal.h).
+inline constexpr uint64_t kMinSigStackSize = 2048;
 
-struct GuestSigaction {
-    uint64_t handler = 0;  // SIG_DFL = 0, SIG_IGN = 1, else a guest address
-    uint64_t flags = 0;
-    uint64_t restorer = 0;
-    uint64_t mask = 0;
-};
-
-struct SigInfoLite {
-    int signo = 0;
-    int code = 0;
-    uint64_t addr = 0;  // fault address, or sender pid/uid packed by the caller
-    int32_t pid = 0;
-    uint32_t uid = 0;
-};
+constexpr uint64_t sig_bit(int sig) {
+    return 1ull << (sig - 1);
+}
 
 class Signals {
-public:
+  public:
     explicit Signals(Process& p) : p_(p) {}
+    ~Signals();
+    Signals(const Signals&) = delete;
+    Signals& operator=(const Signals&) = delete;
+
+    // Maps the sigreturn trampoline and installs the host handlers; called once
+    // before the guest runs.
+    void start();
 
     // A synchronous signal caused by the instruction at cpu.pc (fault, illegal
-    // instruction, breakpoint). Delivered at once; if the guest cannot handle it
-    // (default action, ignored or blocked), the process ends as Linux would.
+    // instruction, breakpoint): delivered at once to a handler; if the guest
+    // cannot handle it (default action, ignored or blocked), the process ends.
     void force(int sig, int code, uint64_t addr);
 
-    // Queues a signal (kill/tgkill/raise, host signals forwarded to the guest).
-    void queue(const SigInfoLite& info);
+    // Makes a signal pending (kill/tgkill to self, forwarded host signals).
+    // Standard and real-time signals alike are coalesced: one instance each.
+    void queue(const GuestSiginfo& info);
     // Delivers pending, unblocked signals; called between guest runs.
     void deliver_pending();
-    bool has_deliverable() const { return (pending_ & ~blocked_) != 0; }
 
-    GuestSigaction action[kNumSignals + 1];
-    uint64_t blocked_ = 0;  // bit (sig - 1)
-    uint64_t pending_ = 0;
-    SigInfoLite pending_info_[kNumSignals + 1];
-    uint64_t altstack_sp = 0, altstack_size = 0;
-    int altstack_flags = 2;  // SS_DISABLE
+    // rt_sigaction: -errno or 0. Keeps the host disposition in step.
+    int64_t set_action(int sig, const GuestSigaction* act, GuestSigaction* old);
+    const GuestSigaction& action(int sig) const { return action_[sig]; }
+    uint64_t blocked() const { return blocked_; }
+    void set_blocked(uint64_t mask);
+    // Pending signals (host ones collected first).
+    uint64_t pending();
 
-    // Forwards the host signals a user expects to reach the guest (SIGINT, SIGTERM,
-    // SIGHUP, SIGQUIT, SIGUSR1/2, SIGALRM, SIGPIPE, SIGCHLD, SIGWINCH...).
-    void install_host_forwarding();
+    // sigsuspend/ppoll/pselect6 masks: `mask` applies until the next delivery,
+    // whose frame records the saved mask (Linux's restore_sigmask()), or until
+    // end_temporary_mask() when the call was not interrupted.
+    void begin_temporary_mask(uint64_t mask);
+    void end_temporary_mask(bool interrupted);
 
-private:
-    void deliver(int sig, const SigInfoLite& info);
-    [[noreturn]] void terminate(int sig, bool core);
+    // sigaltstack: -errno or 0.
+    int64_t alt_stack(const GuestStack* ss, GuestStack* old);
+    // rt_sigreturn: restores registers, mask and alternate stack from the frame
+    // at sp; ends the process with SIGSEGV if the frame is unreadable.
+    void sigreturn();
+
+    // Whether a pending, unblocked signal would interrupt a sleep: it has a
+    // handler or terminates the process. Ignored ones are discarded here.
+    bool wakeup_pending();
+    // Sleeps until a host signal arrives or `timeout_ns` passes (-1: no limit),
+    // without the race of checking first and sleeping after.
+    void wait_host(int64_t timeout_ns);
+    // Takes a pending signal in `set` (lowest first) for rt_sigtimedwait; 0 if none.
+    int take(uint64_t set, GuestSiginfo& info);
+
+    // System-call interruption. Before a call that may block: whether a signal is
+    // already waiting (then the call is not started). After -EINTR: whether to
+    // restart it (SA_RESTART, or no handler will run) as the kernel would.
+    bool interrupts(uint64_t nr);
+    bool restart(uint64_t nr);
+
+  private:
+    void collect_host();
+    void deliver(int sig, const GuestSiginfo& info);
+    bool setup_frame(int sig, const GuestSiginfo& info, const GuestSigaction& act);
+    void sync_host_disposition(int sig);
+    int next_handled_signal() const;
+    [[noreturn]] void terminate(int sig);
+    bool on_alt_stack(uint64_t sp) const;
+    int alt_stack_flags(uint64_t sp) const;
+
     Process& p_;
+    GuestSigaction action_[kNumSignals + 1];
+    uint64_t blocked_ = 0;  // sig_bit(sig)
+    uint64_t pending_ = 0;
+    GuestSiginfo pending_info_[kNumSignals + 1];
+    uint64_t saved_mask_ = 0;
+    bool restore_mask_ = false;
+    GuestStack alt_{0, 2 /* SS_DISABLE */, 0, 0};
+    uint64_t trampoline_ = 0;
+    bool started_ = false;
 };
 
 const char* signal_name(int sig);
+
+// Forwarded host signals blocked for the object's lifetime. A host call that
+// takes a mask (ppoll, pselect6, epoll_pwait) and is given old() wakes for
+// them with EINTR, with no window between checking and sleeping.
+class HostSignalsBlocked {
+  public:
+    HostSignalsBlocked();
+    ~HostSignalsBlocked();
+    HostSignalsBlocked(const HostSignalsBlocked&) = delete;
+    HostSignalsBlocked& operator=(const HostSignalsBlocked&) = delete;
+    const sigset_t& old() const { return old_; }
+
+  private:
+    sigset_t old_;
+};
+
+// Whether a forwarded host signal arrived that Signals has not collected yet.
+bool host_signals_pending();
 
 }  // namespace xvm::user

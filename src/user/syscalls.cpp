@@ -28,6 +28,32 @@ const Table& table() {
     return t;
 }
 
+// O_RDONLY|O_CREAT|..., as strace prints them (asm-generic/fcntl.h values,
+// which x86-64 shares; O_SYNC and O_TMPFILE print their own bit, __O_SYNC and
+// __O_TMPFILE, next to O_DSYNC and O_DIRECTORY).
+std::string open_flags(uint64_t v) {
+    static constexpr std::pair<uint64_t, const char*> kFlags[] = {
+        {O_CREAT, "O_CREAT"},         {O_EXCL, "O_EXCL"},         {O_NOCTTY, "O_NOCTTY"},
+        {O_TRUNC, "O_TRUNC"},         {O_APPEND, "O_APPEND"},     {O_NONBLOCK, "O_NONBLOCK"},
+        {O_DSYNC, "O_DSYNC"},         {O_DIRECT, "O_DIRECT"},     {O_LARGEFILE, "O_LARGEFILE"},
+        {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"}, {O_NOATIME, "O_NOATIME"},
+        {O_CLOEXEC, "O_CLOEXEC"},     {04000000, "O_SYNC"},       {O_PATH, "O_PATH"},
+        {020000000, "O_TMPFILE"},
+    };
+    static constexpr const char* kAccess[] = {"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"};
+    std::string out = kAccess[v & O_ACCMODE];
+    v &= ~uint64_t{O_ACCMODE};
+    for (auto [bit, name] : kFlags) {
+        if (v & bit) {
+            out += '|';
+            out += name;
+            v &= ~bit;
+        }
+    }
+    if (v) out += fmt::format("|{:#x}", v);
+    return out;
+}
+
 std::string format_arg(Process& p, char kind, uint64_t v) {
     switch (kind) {
         case 'd': return std::to_string(static_cast<int64_t>(v));
@@ -36,6 +62,11 @@ std::string format_arg(Process& p, char kind, uint64_t v) {
             if (static_cast<int32_t>(v) == AT_FDCWD) return "AT_FDCWD";
             return std::to_string(static_cast<int32_t>(v));
         case 'm': return fmt::format("0{:o}", v);
+        case 'o': return open_flags(v);
+        case 'S': {
+            const char* name = v < 65 ? sigabbrev_np(static_cast<int>(v)) : nullptr;
+            return name ? fmt::format("SIG{}", name) : std::to_string(static_cast<int64_t>(v));
+        }
         case 's': {
             std::string s;
             if (!p.space().read_string(v, s, 256)) return fmt::format("{:#x}", v);
@@ -85,16 +116,28 @@ void do_syscall(Process& p) {
     }
     int64_t ret;
     if (info) {
-        ret = info->fn(p, a);
+        // A signal that arrived while the guest ran: do not start a call that
+        // could block before it is delivered.
+        ret = p.signals().interrupts(nr) ? -EINTR : info->fn(p, a);
     } else {
         XVM_LOG(kUnimp, "unimplemented system call {} at pc {:#x}\n", nr, cpu.pc);
         ret = -ENOSYS;
     }
+    // Interrupted by a signal: restart it after the handler (or at once when no
+    // handler runs) as the kernel does, by backing pc up to the ecall and giving
+    // a0 its argument back (arch/riscv/kernel/signal.c handle_signal()).
+    const bool restart = ret == -EINTR && p.signals().restart(nr);
     if (trace && nr != 93 && nr != 94) {
-        if (ret < 0 && ret > -4096)
+        if (restart)
+            fmt::print(log::g_out, "{} = ? ERESTARTSYS (restarted)\n", prefix);
+        else if (ret < 0 && ret > -4096)
             fmt::print(log::g_out, "{} = -1 errno={} ({})\n", prefix, -ret, strerrorname_np(static_cast<int>(-ret)) ? strerrorname_np(static_cast<int>(-ret)) : "?");
         else
             fmt::print(log::g_out, "{} = {}\n", prefix, ret);
+    }
+    if (restart) {
+        cpu.pc -= 4;
+        ret = static_cast<int64_t>(a[0]);
     }
     // rt_sigreturn restores every register itself, a0 included.
     if (nr != 139) cpu.x[10] = static_cast<uint64_t>(ret);

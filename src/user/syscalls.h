@@ -16,7 +16,7 @@ struct SyscallInfo {
     SyscallFn fn;
     // How -strace prints the arguments, one letter each:
     //   d signed decimal  u unsigned  x hex  p pointer  s string  f fd (AT_FDCWD aware)
-    //   o open flags      m mode (octal)  - not printed
+    //   o open flags      m mode (octal)  S signal number
     const char* args;
 };
 
