@@ -10,15 +10,16 @@
 namespace xvm::engine {
 
 // One instruction prepared for threaded dispatch: 32 bytes, two per cache line.
+// `handler` is the address of the interpreter's code for the op, so dispatch is
+// one load and an indirect jump.
 struct Insn {
-    uint16_t handler;  // index into the interpreter's label table (an Op, or a kHandler*)
+    const void* handler;
+    int64_t imm;
+    uint64_t pc;
     uint8_t rd, rs1, rs2, rs3;
     uint8_t rm;
     uint8_t len;
-    int64_t imm;
-    uint64_t pc;
-    uint32_t raw;
-    uint32_t retired;  // instructions of the block up to and including this one
+    uint16_t retired;  // instructions of the block up to and including this one
 };
 static_assert(sizeof(Insn) == 32);
 
@@ -29,7 +30,7 @@ struct BlockLinks {
     const Insn* next[2];  // [0] taken / jump target, [1] fall-through
 };
 
-// Handlers beyond the Op range.
+// Handler indexes: the Ops, then these.
 enum : uint16_t {
     kHandlerEnd = riscv::kOpCount,  // falls through to the next block
     kHandlerCount,

@@ -73,7 +73,7 @@ Block* Interpreter::build_block(uint64_t pc) {
         }
         const riscv::Decoded d = riscv::decode(bits);
         Insn& i = tmp[n++];
-        i.handler = static_cast<uint16_t>(d.op);
+        i.handler = labels_[static_cast<unsigned>(d.op)];
         i.rd = (d.rd == 0 && writes_xreg(d.op)) ? riscv::kRegSink : d.rd;
         i.rs1 = d.rs1;
         i.rs2 = d.rs2;
@@ -82,7 +82,6 @@ Block* Interpreter::build_block(uint64_t pc) {
         i.len = d.len;
         i.imm = d.imm;
         i.pc = at;
-        i.raw = d.raw;
         i.retired = 0;
         at += d.len;
         if (ends_block(d.op)) {
@@ -99,14 +98,14 @@ Block* Interpreter::build_block(uint64_t pc) {
     b->end_pc = at;
     b->count = n;
     b->has_end = !ended;
-    for (uint32_t k = 0; k < n; ++k) tmp[k].retired = k + 1;
+    for (uint32_t k = 0; k < n; ++k) tmp[k].retired = static_cast<uint16_t>(k + 1);
     std::memcpy(b->insns, tmp, sizeof(Insn) * n);
     if (!ended) {
         Insn& e = b->insns[n];
         std::memset(&e, 0, sizeof e);
-        e.handler = kHandlerEnd;
+        e.handler = labels_[kHandlerEnd];
         e.pc = at;
-        e.retired = n;
+        e.retired = static_cast<uint16_t>(n);
     }
     b->links() = BlockLinks{};
     cache_.insert(b);
@@ -114,6 +113,15 @@ Block* Interpreter::build_block(uint64_t pc) {
     stats_.insns_decoded += n;
     XVM_LOG(kInAsm, "block {:#x}: {} instructions\n", pc, n);
     return b;
+}
+
+uint32_t Interpreter::bits_at(uint64_t pc) const {
+    if (!space_.accessible(pc, 2, mem::kProtExec)) return 0;
+    uint32_t bits = space_.load<uint16_t>(pc);
+    if (riscv::insn_length(static_cast<uint16_t>(bits)) == 4 &&
+        space_.accessible(pc + 2, 2, mem::kProtExec))
+        bits |= uint32_t{space_.load<uint16_t>(pc + 2)} << 16;
+    return bits;
 }
 
 Stop Interpreter::run() {
@@ -139,6 +147,7 @@ Stop Interpreter::execute() {
         &&op_end,
     };
 
+    labels_ = kLabels;
     riscv::Cpu& cpu = cpu_;
     uint64_t* const x = cpu.x;
     uint64_t* const f = cpu.f;
@@ -154,7 +163,7 @@ Stop Interpreter::execute() {
     uint64_t next_pc = 0;
     unsigned slot = 0;
 
-#define DISPATCH() goto* kLabels[i->handler]
+#define DISPATCH() goto*(i->handler)
 #define NEXT()  \
     do {        \
         ++i;    \
@@ -218,7 +227,7 @@ Stop Interpreter::execute() {
     unsigned var = i->rm == 7 ? cpu.frm : i->rm;        \
     if (var > 4) {                                      \
         cpu.pc = i->pc;                                 \
-        STOP(Illegal, 0, i->raw);                       \
+        STOP(Illegal, 0, bits_at(i->pc));                       \
     }
 #define SX(v) sem::sext32(v)
 #define FS(r) fp::unbox(f[r])
@@ -257,7 +266,7 @@ op_end:
 
 op_illegal:
     cpu.pc = i->pc;
-    STOP(Illegal, 0, i->raw);
+    STOP(Illegal, 0, bits_at(i->pc));
 
     // ---- RV64I ----
 op_lui: RD = IMM; NEXT();
@@ -320,10 +329,10 @@ op_fence:
     NEXT();
 op_ecall:
     cpu.pc = i->pc;
-    STOP(Ecall, 0, i->raw);
+    STOP(Ecall, 0, bits_at(i->pc));
 op_ebreak:
     cpu.pc = i->pc;
-    STOP(Ebreak, 0, i->raw);
+    STOP(Ebreak, 0, bits_at(i->pc));
 op_fence_i:
     cpu.instret += i->retired;
     cpu.pc = i->pc + i->len;
@@ -354,7 +363,7 @@ op_csrrsi: CSR_OP(old | i->rs1, i->rs1 != 0);
 op_csrrci: CSR_OP(old & ~uint64_t{i->rs1}, i->rs1 != 0);
 csr_illegal:
     cpu.pc = i->pc;
-    STOP(Illegal, 0, i->raw);
+    STOP(Illegal, 0, bits_at(i->pc));
 
     // ---- M ----
 op_mul: RD = RS1 * RS2; NEXT();
@@ -378,7 +387,7 @@ op_remuw: RD = sem::remuw(RS1, RS2); NEXT();
     const uint64_t a_ = RS1;                                            \
     if (a_ & (sizeof(T) - 1)) {                                         \
         cpu.pc = i->pc;                                                 \
-        STOP(Misaligned, a_, i->raw);                                   \
+        STOP(Misaligned, a_, bits_at(i->pc));                                   \
     }                                                                   \
     fault_insn_ = i;                                                    \
     T* p_ = reinterpret_cast<T*>(HOST(a_));

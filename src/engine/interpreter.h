@@ -70,6 +70,10 @@ private:
     // The memory instruction being executed, so a host fault maps to a guest pc
     // (one store per access instead of keeping cpu.pc current).
     const Insn* fault_insn_ = nullptr;
+    // The interpreter's handler addresses by handler index (published by execute()).
+    const void* const* labels_ = nullptr;
+    // The instruction bits at pc, for reports (the block keeps only decoded fields).
+    uint32_t bits_at(uint64_t pc) const;
     std::atomic<bool> exit_request_{false};
 };
 
