@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "core/log.h"
 #include "user/process.h"
@@ -406,9 +407,41 @@ void Signals::sigreturn() {
     (void)alt_stack(&f.uc.stack, nullptr);
 }
 
+namespace {
+
+std::string signal_abbrev(int sig) {
+    const char* a = sigabbrev_np(sig);
+    return a ? fmt::format("SIG{}", a) : fmt::format("signal {}", sig);
+}
+
+// -strace shows deliveries the way strace does: "--- SIGSEGV {...} ---".
+void trace_delivery(int sig, const GuestSiginfo& info) {
+    if (!log::enabled(log::kStrace)) return;
+    std::string fields;
+    switch (sig) {
+        case SIGSEGV:
+        case SIGBUS:
+        case SIGILL:
+        case SIGFPE:
+        case SIGTRAP:
+            if (info.code > 0) {
+                fields = fmt::format(", si_addr={:#x}", info.u.addr);
+                break;
+            }
+            [[fallthrough]];
+        default: fields = fmt::format(", si_pid={}, si_uid={}", info.u.kill.pid, info.u.kill.uid);
+    }
+    fmt::print(log::g_out, "{} --- {} {{si_signo={}, si_code={}{}}} ---\n", getpid(),
+               signal_abbrev(sig), signal_abbrev(sig), info.code, fields);
+}
+
+}  // namespace
+
 void Signals::terminate(int sig) {
     // Like qemu-riscv64: a message only for the core-dumping signals, then the
     // status a shell shows for a signal death.
+    if (log::enabled(log::kStrace))
+        fmt::print(log::g_out, "{} +++ killed by {} +++\n", getpid(), signal_abbrev(sig));
     std::fflush(nullptr);
     if (default_action(sig) == Default::Core) {
         std::fprintf(stderr, "xvm: uncaught target signal %d (%s) - core dumped at pc 0x%llx\n",
@@ -433,6 +466,7 @@ void Signals::force(int sig, int code, uint64_t addr) {
 void Signals::deliver(int sig, const GuestSiginfo& info) {
     const GuestSigaction act = action_[sig];
     if (act.handler == kSigIgn) return;
+    trace_delivery(sig, info);
     if (act.handler == kSigDfl) {
         const Default d = default_action(sig);
         if (d == Default::Ignore || d == Default::Stop) return;
@@ -514,7 +548,7 @@ int Signals::next_handled_signal() const {
     return 0;
 }
 
-bool Signals::interrupts(uint64_t nr) {
+bool Signals::deliver_first(uint64_t nr) {
     // Only calls that block in the host: the waiting ones of restart_kind()'s
     // second group look for signals themselves, without a race.
     if (restart_kind(nr) != Restart::Sys) return false;

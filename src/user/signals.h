@@ -79,9 +79,10 @@ class Signals {
     int take(uint64_t set, GuestSiginfo& info);
 
     // System-call interruption. Before a call that may block: whether a signal is
-    // already waiting (then the call is not started). After -EINTR: whether to
-    // restart it (SA_RESTART, or no handler will run) as the kernel would.
-    bool interrupts(uint64_t nr);
+    // already waiting, to be delivered first (the call starts after the handler
+    // returns). After -EINTR: whether to restart the call (SA_RESTART, or no
+    // handler will run) as the kernel would.
+    bool deliver_first(uint64_t nr);
     bool restart(uint64_t nr);
 
   private:

@@ -114,22 +114,24 @@ void do_syscall(Process& p) {
         // exit and friends never return: print before running.
         if (nr == 93 || nr == 94) fmt::print(log::g_out, "{}\n", prefix);
     }
-    int64_t ret;
-    if (info) {
-        // A signal that arrived while the guest ran: do not start a call that
-        // could block before it is delivered.
-        ret = p.signals().interrupts(nr) ? -EINTR : info->fn(p, a);
-    } else {
+    // A signal that arrived while the guest ran is delivered before a call that
+    // could block starts (the call runs after the handler returns); one that
+    // interrupts the call restarts it after the handler, or at once when no
+    // handler runs, as the kernel does: pc backs up to the ecall and a0 gets its
+    // argument back (arch/riscv/kernel/signal.c handle_signal()).
+    int64_t ret = -ENOSYS;
+    bool restart = false;
+    if (!info) {
         XVM_LOG(kUnimp, "unimplemented system call {} at pc {:#x}\n", nr, cpu.pc);
-        ret = -ENOSYS;
+    } else if (p.signals().deliver_first(nr)) {
+        restart = true;
+    } else {
+        ret = info->fn(p, a);
+        restart = ret == -EINTR && p.signals().restart(nr);
     }
-    // Interrupted by a signal: restart it after the handler (or at once when no
-    // handler runs) as the kernel does, by backing pc up to the ecall and giving
-    // a0 its argument back (arch/riscv/kernel/signal.c handle_signal()).
-    const bool restart = ret == -EINTR && p.signals().restart(nr);
     if (trace && nr != 93 && nr != 94) {
         if (restart)
-            fmt::print(log::g_out, "{} = ? ERESTARTSYS (restarted)\n", prefix);
+            fmt::print(log::g_out, "{} = ? ERESTARTSYS (signal first, then restarted)\n", prefix);
         else if (ret < 0 && ret > -4096)
             fmt::print(log::g_out, "{} = -1 errno={} ({})\n", prefix, -ret, strerrorname_np(static_cast<int>(-ret)) ? strerrorname_np(static_cast<int>(-ret)) : "?");
         else

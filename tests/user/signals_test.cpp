@@ -231,12 +231,12 @@ TEST_F(SignalsTest, RestartFollowsSaRestartAndTheCallKind) {
     sig().set_blocked(sig_bit(SIGUSR1));
     EXPECT_TRUE(sig().restart(kRead));
     EXPECT_TRUE(sig().restart(kPpoll));
-    EXPECT_FALSE(sig().interrupts(kRead));
+    EXPECT_FALSE(sig().deliver_first(kRead));
     // Deliverable before a blocking call starts: it is not started.
     sig().set_blocked(0);
-    EXPECT_TRUE(sig().interrupts(kRead));
-    EXPECT_FALSE(sig().interrupts(kPpoll));  // waits for signals itself
-    EXPECT_FALSE(sig().interrupts(kGetpid));
+    EXPECT_TRUE(sig().deliver_first(kRead));
+    EXPECT_FALSE(sig().deliver_first(kPpoll));  // waits for signals itself
+    EXPECT_FALSE(sig().deliver_first(kGetpid));
 }
 
 TEST_F(SignalsTest, KillToSelfQueuesWithSenderInfo) {
