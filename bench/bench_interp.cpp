@@ -94,9 +94,10 @@ private:
     int saved_;
 };
 
-void BM_Xvmark(benchmark::State& state, Kernel k) {
+void BM_Xvmark(benchmark::State& state, Kernel k, xvm::engine::EngineKind kind) {
     const std::string expected = native_checksum(k);
     xvm::user::ProcessOptions opts;
+    opts.engine.kind = kind;
     opts.load.path = xvmark_path();
     opts.load.argv = {opts.load.path, k.name, std::to_string(k.iters)};
     uint64_t instret = 0, blocks = 0, lookups = 0;
@@ -116,8 +117,8 @@ void BM_Xvmark(benchmark::State& state, Kernel k) {
         state.PauseTiming();
         const std::string out = capture.finish();
         instret += (*proc)->cpu().instret;
-        blocks += (*proc)->engine().stats().blocks_built;
-        lookups += (*proc)->engine().stats().block_lookups;
+        blocks += (*proc)->engine().interpreter().stats().blocks_built;
+        lookups += (*proc)->engine().interpreter().stats().block_lookups;
         proc->reset();
         state.ResumeTiming();
         if (status != 0) {
@@ -141,9 +142,17 @@ void BM_Xvmark(benchmark::State& state, Kernel k) {
 }
 
 const bool registered = [] {
-    for (const Kernel& k : kKernels) {
-        benchmark::RegisterBenchmark(("BM_Xvmark/" + std::string(k.name)).c_str(), BM_Xvmark, k)
-            ->Unit(benchmark::kMillisecond);
+    // One run per engine: the interpreter alone, everything compiled, and tiered.
+    using xvm::engine::EngineKind;
+    const std::pair<const char*, EngineKind> engines[] = {
+        {"interp", EngineKind::Interp}, {"jit", EngineKind::Jit}, {"tiered", EngineKind::Tiered}};
+    for (const auto& [ename, kind] : engines) {
+        for (const Kernel& k : kKernels) {
+            benchmark::RegisterBenchmark(
+                ("BM_Xvmark/" + std::string(ename) + "/" + std::string(k.name)).c_str(), BM_Xvmark,
+                k, kind)
+                ->Unit(benchmark::kMillisecond);
+        }
     }
     return true;
 }();

@@ -39,26 +39,46 @@ void usage(FILE* out) {
         "  -d ITEMS                log items (comma separated; -d help lists them)\n"
         "  -D FILE                 write logs to FILE instead of stderr\n"
         "  --stats                 print engine statistics at exit (to stderr)\n"
+        "  --engine KIND           interp, jit (compile everything) or tiered (default)\n"
+        "  --jit-threshold N       tiered: compile a block after N hot entries (default 100)\n"
+        "  --dump-ir               log the IR of every compiled block (see -D)\n"
         "  -h, --help              this help\n",
         out);
 }
 
 void print_stats(user::Process& p, double secs) {
-    const auto& is = p.engine().stats();
+    const engine::Engine& e = p.engine();
+    const auto& is = e.interpreter().stats();
     const uint64_t insns = p.cpu().instret;
+    const char* kinds[] = {"interp", "jit", "tiered"};
     std::fprintf(stderr,
-                 "xvm stats:\n"
+                 "xvm stats (engine %s):\n"
                  "  guest instructions  %llu\n"
                  "  wall time           %.3f s\n"
                  "  speed               %.1f MIPS\n"
-                 "  blocks decoded      %llu (%llu instructions)\n"
-                 "  block lookups       %llu\n"
-                 "  code flushes        %llu\n",
-                 static_cast<unsigned long long>(insns), secs, secs > 0 ? insns / secs / 1e6 : 0.0,
+                 "  interpreter blocks  %llu decoded (%llu instructions), %llu lookups, %llu flushes\n",
+                 kinds[static_cast<int>(e.kind())], static_cast<unsigned long long>(insns), secs,
+                 secs > 0 ? insns / secs / 1e6 : 0.0,
                  static_cast<unsigned long long>(is.blocks_built),
                  static_cast<unsigned long long>(is.insns_decoded),
                  static_cast<unsigned long long>(is.block_lookups),
-                 static_cast<unsigned long long>(p.engine().cache().flushes()));
+                 static_cast<unsigned long long>(e.interpreter().cache().flushes()));
+    if (const jit::Jit* j = e.jit()) {
+        const auto& js = j->stats();
+        std::fprintf(stderr,
+                     "  jit blocks          %llu compiled (%llu guest instructions, %llu bytes), "
+                     "%llu not compilable\n"
+                     "  jit compile time    %.3f ms (%.0f ns per guest instruction)\n"
+                     "  jit links           %llu, entries from the engine %llu, cache flushes %llu\n",
+                     static_cast<unsigned long long>(js.blocks_compiled),
+                     static_cast<unsigned long long>(js.guest_insns_compiled),
+                     static_cast<unsigned long long>(js.code_bytes),
+                     static_cast<unsigned long long>(js.not_compilable), js.compile_ns / 1e6,
+                     js.guest_insns_compiled ? double(js.compile_ns) / js.guest_insns_compiled : 0.0,
+                     static_cast<unsigned long long>(js.links),
+                     static_cast<unsigned long long>(e.jit_entries()),
+                     static_cast<unsigned long long>(js.cache_flushes));
+    }
 }
 
 }  // namespace
@@ -73,6 +93,19 @@ int run_user(int argc, char** argv) {
     std::string log_file;
     uint32_t log_mask = 0;
     bool stats = false;
+
+    // XVM_ENGINE gives the default engine (the test suite runs every guest test
+    // under each); --engine overrides it.
+    if (const char* e = std::getenv("XVM_ENGINE")) {
+        const std::string k = e;
+        if (k == "interp") opts.engine.kind = engine::EngineKind::Interp;
+        else if (k == "jit") opts.engine.kind = engine::EngineKind::Jit;
+        else if (k == "tiered" || k.empty()) opts.engine.kind = engine::EngineKind::Tiered;
+        else {
+            std::fprintf(stderr, "xvm user: XVM_ENGINE='%s' is not interp, jit or tiered\n", e);
+            return 1;
+        }
+    }
 
     int k = 0;
     auto need_value = [&](const char* opt) -> const char* {
@@ -118,6 +151,26 @@ int run_user(int argc, char** argv) {
                 std::fprintf(stderr, "xvm user: unknown log item '%s' (try -d help)\n", bad.c_str());
                 return 1;
             }
+        } else if (a == "--engine") {
+            const std::string k = need_value("--engine");
+            if (k == "interp") opts.engine.kind = engine::EngineKind::Interp;
+            else if (k == "jit") opts.engine.kind = engine::EngineKind::Jit;
+            else if (k == "tiered") opts.engine.kind = engine::EngineKind::Tiered;
+            else {
+                std::fprintf(stderr, "xvm user: unknown engine '%s' (interp, jit or tiered)\n", k.c_str());
+                return 1;
+            }
+        } else if (a == "--jit-threshold") {
+            const char* v = need_value("--jit-threshold");
+            char* end = nullptr;
+            const unsigned long n = std::strtoul(v, &end, 10);
+            if (!*v || *end || n == 0 || n > 1000000000ul) {
+                std::fprintf(stderr, "xvm user: --jit-threshold needs a number from 1 to 10^9\n");
+                return 1;
+            }
+            opts.engine.jit_threshold = static_cast<uint32_t>(n);
+        } else if (a == "--dump-ir") {
+            opts.engine.jit.dump_ir = true;
         } else if (a == "--stats") {
             stats = true;
         } else if (a == "-D") {

@@ -28,11 +28,13 @@ static_assert(sizeof(Insn) == 32);
 // have fixed targets, so a link, once set, stays right until the cache is flushed.
 struct BlockLinks {
     const Insn* next[2];  // [0] taken / jump target, [1] fall-through
+    uint32_t heat;        // backward transfers taken, for tiering
 };
 
 // Handler indexes: the Ops, then these.
 enum : uint16_t {
     kHandlerEnd = riscv::kOpCount,  // falls through to the next block
+    kHandlerJitEntry,                // the block has compiled code: hand over
     kHandlerCount,
 };
 
@@ -40,7 +42,8 @@ struct Block {
     uint64_t pc;
     uint64_t end_pc;         // address after the last instruction
     uint32_t count;          // guest instructions, not counting the synthetic end
-    uint32_t exec_count = 0;
+    uint32_t exec_count = 0;  // entries through indirect jumps, for tiering
+    const void* first_handler = nullptr;  // insns[0]'s own handler while it is kHandlerJitEntry
     Insn* insns;  // count instructions, a synthetic end if needed, then BlockLinks
     BlockLinks& links() { return *reinterpret_cast<BlockLinks*>(insns + terminal() + 1); }
     uint32_t terminal() const { return has_end ? count : count - 1; }

@@ -22,6 +22,7 @@ void on_fault(int sig, siginfo_t* info, void* uctx) {
         // x86 page-fault error code, bit 1: the access was a write.
         const auto* uc = static_cast<const ucontext_t*>(uctx);
         r.write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+        r.host_pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
         siglongjmp(r.env, 1);
     }
     // Not a guest access: a host bug. Die the way the signal normally kills.

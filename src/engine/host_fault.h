@@ -18,6 +18,7 @@ struct FaultRecovery {
     const mem::AddressSpace* space = nullptr;
     volatile bool armed = false;
     uint64_t guest_addr = 0;
+    uintptr_t host_pc = 0;  // where the host faulted (compiled code maps it to a guest pc)
     bool write = false;
 };
 

@@ -108,11 +108,18 @@ Block* Interpreter::build_block(uint64_t pc) {
         e.retired = static_cast<uint16_t>(n);
     }
     b->links() = BlockLinks{};
+    b->first_handler = b->insns[0].handler;
+    if (has_code_ && has_code_(has_code_ctx_, pc)) b->insns[0].handler = labels_[kHandlerJitEntry];
     cache_.insert(b);
     ++stats_.blocks_built;
     stats_.insns_decoded += n;
     XVM_LOG(kInAsm, "block {:#x}: {} instructions\n", pc, n);
     return b;
+}
+
+void Interpreter::mark_compiled(uint64_t pc) {
+    if (!labels_) return;
+    if (Block* b = cache_.find(pc)) b->insns[0].handler = labels_[kHandlerJitEntry];
 }
 
 uint32_t Interpreter::bits_at(uint64_t pc) const {
@@ -139,12 +146,13 @@ Stop Interpreter::run() {
     return s;
 }
 
-Stop Interpreter::execute() {
+Stop Interpreter::execute(bool ignore_jit_entry) {
     static const void* const kLabels[kHandlerCount] = {
 #define XVM_INSN(id, ...) &&op_##id,
 #include "isa/riscv/insns.inc"
         &&op_illegal,
         &&op_end,
+        &&op_jit_entry,
     };
 
     labels_ = kLabels;
@@ -155,15 +163,20 @@ Stop Interpreter::execute() {
     const uint64_t kMask = space_.mask();
 
     const Insn* i;
+    const void* first_handler;
     {
         Block* first = lookup(cpu.pc);
         if (!first) return Stop{StopReason::FetchFault, cpu.pc};
         i = first->insns;
+        first_handler = ignore_jit_entry ? first->first_handler : i->handler;
     }
     uint64_t next_pc = 0;
     unsigned slot = 0;
 
 #define DISPATCH() goto*(i->handler)
+    auto exit_requested = [&cpu] {
+        return std::atomic_ref<uint8_t>(cpu.exit_request).load(std::memory_order_relaxed) != 0;
+    };
 #define NEXT()  \
     do {        \
         ++i;    \
@@ -199,7 +212,9 @@ Stop Interpreter::execute() {
         /* Only backward transfers can close a loop, so only they look at */ \
         /* the exit request: a forward chain always reaches one. */     \
         if (!n_ || ((s) == 0 && i->imm <= 0 &&                          \
-                    exit_request_.load(std::memory_order_relaxed))) [[unlikely]] { \
+                    (exit_requested() ||                                \
+                     (hot_threshold_ &&                                 \
+                      ++const_cast<BlockLinks*>(LINKS(i))->heat >= hot_threshold_)))) [[unlikely]] { \
             next_pc = (target);                                         \
             slot = (s);                                                 \
             goto block_end_slow;                                        \
@@ -232,21 +247,31 @@ Stop Interpreter::execute() {
 #define SX(v) sem::sext32(v)
 #define FS(r) fp::unbox(f[r])
 
-    DISPATCH();
+    goto*(first_handler);
 
 block_end_indirect: {
     Block* n = cache_.find(next_pc);
-    if (n && !exit_request_.load(std::memory_order_relaxed)) [[likely]] {
+    if (n && !exit_requested()) [[likely]] {
+        if (hot_threshold_ && ++n->exec_count >= hot_threshold_) [[unlikely]] {
+            n->exec_count = 0;
+            cpu.pc = next_pc;
+            return Stop{StopReason::Hot};
+        }
         i = n->insns;
         DISPATCH();
     }
     slot = 2;
 }
 block_end_slow:
-    if (exit_request_.load(std::memory_order_relaxed)) [[unlikely]] {
-        exit_request_.store(false, std::memory_order_relaxed);
+    if (exit_requested()) [[unlikely]] {
+        std::atomic_ref<uint8_t>(cpu.exit_request).store(0, std::memory_order_relaxed);
         cpu.pc = next_pc;
         return Stop{StopReason::Exit};
+    }
+    if (slot == 0 && hot_threshold_ && LINKS(i)->heat >= hot_threshold_) {
+        const_cast<BlockLinks*>(LINKS(i))->heat = 0;
+        cpu.pc = next_pc;
+        return Stop{StopReason::Hot};
     }
     {
         ++stats_.block_lookups;
@@ -263,6 +288,10 @@ block_end_slow:
 
 op_end:
     JUMP(i->pc, 1);
+
+op_jit_entry:
+    cpu.pc = i->pc;
+    return Stop{StopReason::EnterJit};
 
 op_illegal:
     cpu.pc = i->pc;

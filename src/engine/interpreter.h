@@ -22,6 +22,8 @@ enum class StopReason : uint8_t {
     Misaligned,  // atomic access to a misaligned `addr`
     FenceI,      // pc after the fence.i; code caches were flushed
     Exit,        // request_exit() was called; pc is where to resume
+    EnterJit,    // pc starts a block with compiled code
+    Hot,         // pc starts a block that has run often (tiering: compile it)
 };
 
 struct Stop {
@@ -42,12 +44,27 @@ public:
 
     Interpreter(riscv::Cpu& cpu, mem::AddressSpace& space);
 
-    // Runs guest code from cpu.pc until something needs the caller.
+    // Runs guest code from cpu.pc until something needs the caller. run() arms
+    // the host-fault recovery itself; execute() leaves that to the caller (the
+    // engine, which also runs compiled code under the same recovery point).
     Stop run();
+    Stop execute(bool ignore_jit_entry = false);
 
+    // Tiering: blocks whose backward branches or indirect entries pass `threshold`
+    // stop with StopReason::Hot (0: never). `has_code(ctx, pc)` says whether
+    // compiled code exists for pc; such blocks stop with EnterJit.
+    void set_tiering(uint32_t threshold, bool (*has_code)(void*, uint64_t), void* ctx) {
+        hot_threshold_ = threshold;
+        has_code_ = has_code;
+        has_code_ctx_ = ctx;
+    }
+    // Compiled code now exists for pc: its block (if decoded) hands over from now on.
+    void mark_compiled(uint64_t pc);
+    // The pc of the memory instruction that faulted last (after a host fault).
+    uint64_t fault_pc() const { return fault_insn_ ? fault_insn_->pc : cpu_.pc; }
     // Asks a running run() to return at the next block boundary (any thread,
     // async-signal-safe).
-    void request_exit() { exit_request_.store(true, std::memory_order_relaxed); }
+    void request_exit() { std::atomic_ref<uint8_t>(cpu_.exit_request).store(1, std::memory_order_relaxed); }
     // Drops all decoded code (fence.i, munmap/mprotect of code).
     void flush_code() { cache_.flush(); }
 
@@ -61,7 +78,6 @@ private:
         Block* b = cache_.find(pc);
         return b ? b : build_block(pc);
     }
-    Stop execute();
 
     riscv::Cpu& cpu_;
     mem::AddressSpace& space_;
@@ -72,9 +88,11 @@ private:
     const Insn* fault_insn_ = nullptr;
     // The interpreter's handler addresses by handler index (published by execute()).
     const void* const* labels_ = nullptr;
+    uint32_t hot_threshold_ = 0;
+    bool (*has_code_)(void*, uint64_t) = nullptr;
+    void* has_code_ctx_ = nullptr;
     // The instruction bits at pc, for reports (the block keeps only decoded fields).
     uint32_t bits_at(uint64_t pc) const;
-    std::atomic<bool> exit_request_{false};
 };
 
 }  // namespace xvm::engine

@@ -24,7 +24,9 @@ Result<std::unique_ptr<Process>> Process::create(const ProcessOptions& opts) {
     p->brk_mapped_end = (img->brk + mem::AddressSpace::kPageMask) & ~mem::AddressSpace::kPageMask;
     p->cpu_.pc = img->entry;
     p->cpu_.x[2] = img->sp;
-    p->engine_ = std::make_unique<engine::Interpreter>(p->cpu_, *p->space_);
+    auto eng = engine::Engine::create(p->cpu_, *p->space_, opts.engine);
+    if (!eng) return eng.error();
+    p->engine_ = std::move(*eng);
     return p;
 }
 

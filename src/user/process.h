@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "engine/interpreter.h"
+#include "engine/engine.h"
 #include "isa/riscv/cpu.h"
 #include "mem/address_space.h"
 #include "user/loader.h"
@@ -21,6 +21,7 @@ namespace xvm::user {
 struct ProcessOptions {
     LoadRequest load;
     bool strace = false;
+    engine::EngineOptions engine;
 };
 
 class Process {
@@ -41,7 +42,7 @@ public:
     riscv::Cpu& cpu() { return cpu_; }
     mem::AddressSpace& space() { return *space_; }
     MemoryMap& memory_map() { return map_; }
-    engine::Interpreter& engine() { return *engine_; }
+    engine::Engine& engine() { return *engine_; }
     Signals& signals() { return signals_; }
     const ProcessOptions& options() const { return opts_; }
     const LoadedImage& image() const { return image_; }
@@ -61,7 +62,7 @@ private:
     ProcessOptions opts_;
     std::unique_ptr<mem::AddressSpace> space_;
     riscv::Cpu cpu_;
-    std::unique_ptr<engine::Interpreter> engine_;
+    std::unique_ptr<engine::Engine> engine_;
     MemoryMap map_;
     LoadedImage image_;
     std::string exe_path_;

@@ -85,7 +85,7 @@ bool forwardable(int sig) {
 // The host side, shared with the async handler: process-wide by nature.
 std::atomic<uint64_t> g_host_pending{0};
 siginfo_t g_host_info[kNumSignals + 1];
-std::atomic<engine::Interpreter*> g_engine{nullptr};
+std::atomic<engine::Engine*> g_engine{nullptr};
 
 enum class HostMode : uint8_t { Untouched, Catch, Ignore, Default };
 HostMode g_host_mode[kNumSignals + 1];
@@ -96,7 +96,7 @@ void on_host_signal(int sig, siginfo_t* info, void*) {
     // Forwarded signals are blocked while this runs (sa_mask), so no two writers.
     std::memcpy(&g_host_info[sig], info, sizeof *info);
     g_host_pending.fetch_or(sig_bit(sig), std::memory_order_release);
-    if (engine::Interpreter* e = g_engine.load(std::memory_order_acquire)) e->request_exit();
+    if (engine::Engine* e = g_engine.load(std::memory_order_acquire)) e->request_exit();
     errno = saved_errno;
 }
 
@@ -182,7 +182,7 @@ const char* signal_name(int sig) {
 
 Signals::~Signals() {
     if (!started_) return;
-    engine::Interpreter* self = &p_.engine();
+    engine::Engine* self = &p_.engine();
     g_engine.compare_exchange_strong(self, nullptr);
     for (int sig = 1; sig <= kNumSignals; ++sig) {
         if (g_host_mode[sig] == HostMode::Untouched) continue;
@@ -268,9 +268,9 @@ void Signals::collect_host() {
     }
 }
 
-void Signals::queue(const GuestSiginfo& info) {
+bool Signals::queue(const GuestSiginfo& info) {
     const int sig = info.signo;
-    if (sig < 1 || sig > kNumSignals) return;
+    if (sig < 1 || sig > kNumSignals) return false;
     const uint64_t bit = sig_bit(sig);
     // Linux discards an ignored signal when it is sent, unless it is blocked
     // (the handler may change before it is unblocked).
@@ -278,10 +278,38 @@ void Signals::queue(const GuestSiginfo& info) {
     const bool ignored = act.handler == kSigIgn ||
                          (act.handler == kSigDfl && (default_action(sig) == Default::Ignore ||
                                                      default_action(sig) == Default::Stop));
-    if (ignored && !(blocked_ & bit)) return;
-    if (pending_ & bit) return;  // coalesced, real-time signals included
+    if (ignored && !(blocked_ & bit)) return true;
+    if (sig >= kSigRtMin) {
+        // RLIMIT_SIGPENDING-like bound on what a guest can make us hold.
+        constexpr size_t kMaxQueued = 4096;
+        if (rt_queued_ >= kMaxQueued) return false;
+        rt_queue_[sig].push_back(info);
+        ++rt_queued_;
+    } else if (pending_ & bit) {
+        return true;  // a standard signal is pending once
+    } else {
+        pending_info_[sig] = info;
+    }
     pending_ |= bit;
-    pending_info_[sig] = info;
+    return true;
+}
+
+GuestSiginfo Signals::dequeue(int sig) {
+    if (sig < kSigRtMin) {
+        pending_ &= ~sig_bit(sig);
+        return pending_info_[sig];
+    }
+    GuestSiginfo info = rt_queue_[sig].front();
+    rt_queue_[sig].pop_front();
+    --rt_queued_;
+    if (rt_queue_[sig].empty()) pending_ &= ~sig_bit(sig);
+    return info;
+}
+
+void Signals::discard(int sig) {
+    pending_ &= ~sig_bit(sig);
+    rt_queued_ -= rt_queue_[sig].size();
+    rt_queue_[sig].clear();
 }
 
 uint64_t Signals::pending() {
@@ -319,7 +347,7 @@ int64_t Signals::set_action(int sig, const GuestSigaction* act, GuestSigaction* 
     // POSIX: setting a pending signal to be ignored discards it, blocked or not.
     if (act->handler == kSigIgn ||
         (act->handler == kSigDfl && default_action(sig) == Default::Ignore))
-        pending_ &= ~sig_bit(sig);
+        discard(sig);
     sync_host_disposition(sig);
     return 0;
 }
@@ -491,8 +519,7 @@ void Signals::deliver_pending() {
     collect_host();
     while (uint64_t ready = pending_ & ~blocked_) {
         const int sig = __builtin_ctzll(ready) + 1;
-        pending_ &= ~sig_bit(sig);
-        deliver(sig, pending_info_[sig]);
+        deliver(sig, dequeue(sig));
         if (p_.exited()) return;
     }
     if (restore_mask_) {
@@ -512,7 +539,7 @@ bool Signals::wakeup_pending() {
         if (act.handler == kSigDfl &&
             (default_action(sig) == Default::Terminate || default_action(sig) == Default::Core))
             return true;
-        pending_ &= ~sig_bit(sig);  // ignored: discarded, as delivery would
+        discard(sig);  // ignored: dropped, as delivery would
     }
     return false;
 }
@@ -532,8 +559,7 @@ int Signals::take(uint64_t set, GuestSiginfo& info) {
     const uint64_t ready = pending_ & set & ~kUnblockable;
     if (!ready) return 0;
     const int sig = __builtin_ctzll(ready) + 1;
-    pending_ &= ~sig_bit(sig);
-    info = pending_info_[sig];
+    info = dequeue(sig);
     info.signo = sig;
     return sig;
 }

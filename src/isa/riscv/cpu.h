@@ -32,6 +32,11 @@ struct Cpu {
     uint64_t resv_value = 0;
 
     uint64_t instret = 0;  // retired instructions, counted at block granularity
+
+    // Set (from any thread or a signal handler, through std::atomic_ref) to make the
+    // engine return to its caller at the next block boundary. Here rather than in an
+    // engine object so compiled code can test it at a fixed offset.
+    uint8_t exit_request = 0;
 };
 
 inline constexpr unsigned kRegSink = 32;

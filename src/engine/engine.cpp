@@ -1,0 +1,109 @@
+#include "engine/engine.h"
+
+#include <atomic>
+
+#include "engine/host_fault.h"
+
+namespace xvm::engine {
+
+Result<std::unique_ptr<Engine>> Engine::create(riscv::Cpu& cpu, mem::AddressSpace& space,
+                                               const EngineOptions& opts) {
+    std::unique_ptr<Engine> e(new Engine(cpu, space, opts));
+    e->interp_ = std::make_unique<Interpreter>(cpu, space);
+    if (opts.kind != EngineKind::Interp) {
+        auto j = jit::Jit::create(cpu, space, opts.jit);
+        if (!j) return j.error();
+        e->jit_ = std::move(*j);
+        e->interp_->set_tiering(opts.kind == EngineKind::Tiered ? opts.jit_threshold : 0,
+                                &Engine::has_code, e.get());
+    }
+    return e;
+}
+
+// Asked by the interpreter for each block it decodes. In jit mode every block is
+// compiled on first sight; in tiered mode only what tiering already compiled counts.
+bool Engine::has_code(void* self, uint64_t pc) {
+    auto* e = static_cast<Engine*>(self);
+    if (e->opts_.kind == EngineKind::Jit) return e->jit_->compile(pc) != nullptr;
+    return e->jit_->find(pc) != nullptr;
+}
+
+void Engine::flush_code() {
+    interp_->flush_code();
+    if (jit_) jit_->flush();
+}
+
+Stop Engine::run() {
+    FaultRecovery& rec = thread_fault_recovery();
+    rec.space = &space_;
+    if (sigsetjmp(rec.env, 0) != 0) {
+        unblock_fault_signals();
+        cpu_.pc = jit_ && jit_->owns(rec.host_pc) ? jit_->fault_pc(rec.host_pc) : interp_->fault_pc();
+        return Stop{rec.write ? StopReason::StoreFault : StopReason::LoadFault, rec.guest_addr};
+    }
+    rec.armed = true;
+    Stop s = loop();
+    rec.armed = false;
+    return s;
+}
+
+bool Engine::run_compiled(jit::JitBlock* b, Stop& stop) {
+    while (true) {
+        ++jit_entries_;
+        const jit::ExitRecord* r = jit_->enter(b);
+        if (r == &r->from->exits[2]) {  // the entry check saw an exit request
+            cpu_.pc = r->target_pc;
+            std::atomic_ref<uint8_t>(cpu_.exit_request).store(0, std::memory_order_relaxed);
+            stop = Stop{StopReason::Exit};
+            return true;
+        }
+        const bool indirect = r->indirect;
+        if (!indirect) cpu_.pc = r->target_pc;
+        jit::JitBlock* next = jit_->find(cpu_.pc);
+        if (!next && opts_.kind == EngineKind::Jit) {
+            // Compiling may reclaim the whole cache, `r` and its block included.
+            const uint64_t flushes = jit_->stats().cache_flushes;
+            next = jit_->compile(cpu_.pc);
+            if (jit_->stats().cache_flushes != flushes) r = nullptr;
+        }
+        if (!next) return false;
+        if (indirect) jit_->fill_jump_cache(cpu_.pc, next);
+        else if (r) jit_->link(r, next);
+        b = next;
+    }
+}
+
+Stop Engine::loop() {
+    bool skip_jit_entry = false;
+    while (true) {
+        // Compiled FP code reads frm for dynamic rounding; only a valid frm lets it run
+        // (the interpreter raises the illegal-instruction exception otherwise).
+        if (jit_ && cpu_.frm <= 4 && !skip_jit_entry) {
+            jit::JitBlock* b = jit_->find(cpu_.pc);
+            if (!b && opts_.kind == EngineKind::Jit) b = jit_->compile(cpu_.pc);
+            if (b) {
+                Stop s;
+                if (run_compiled(b, s)) return s;
+                // A flush may have happened while compiling: start over from cpu.pc.
+                continue;
+            }
+        }
+        Stop s = interp_->execute(skip_jit_entry);
+        skip_jit_entry = false;
+        switch (s.reason) {
+            case StopReason::EnterJit:
+                skip_jit_entry = cpu_.frm > 4 || !jit_->find(cpu_.pc);
+                continue;
+            case StopReason::Hot:
+                if (jit_->compile(cpu_.pc)) interp_->mark_compiled(cpu_.pc);
+                continue;
+            case StopReason::FenceI:
+                flush_code();
+                return s;
+            default:
+                return s;
+        }
+    }
+}
+
+}  // namespace xvm::engine

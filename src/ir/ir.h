@@ -1,0 +1,85 @@
+// xvm's IR: one basic block of guest code as a list of typed SSA values, ended by
+// one terminal from a closed set (style.md, patterns 2 and 3). Guest-independent:
+// a frontend lifts guest instructions into it, passes rewrite it, a backend
+// compiles it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace xvm::ir {
+
+enum class Type : uint8_t { Void, I64 };
+
+enum class Opcode : uint8_t {
+#define XVM_IR_OP(name, ...) name,
+#include "ir/opcodes.inc"
+    Count,
+};
+
+struct OpInfo {
+    const char* name;
+    Type result;
+    uint8_t nargs;
+};
+const OpInfo& info(Opcode op);
+
+using Value = uint32_t;  // index of the producing instruction in Block::insts
+inline constexpr Value kNoValue = ~0u;
+
+struct Inst {
+    Opcode op = Opcode::Nop;
+    Value args[3] = {kNoValue, kNoValue, kNoValue};
+    int64_t imm = 0;
+};
+
+// How a block ends. Jump and Branch targets are guest pcs the backend may chain
+// to directly; Indirect goes through the jump cache; Exit returns to the engine.
+struct Terminal {
+    enum class Kind : uint8_t {
+        Jump,      // to `taken`
+        Branch,    // `value` != 0 ? taken : fallthrough
+        Indirect,  // to the address in `value`
+        Exit,      // hand over to the engine at `taken` (an instruction the IR does not cover)
+    };
+    Kind kind = Kind::Exit;
+    Value value = kNoValue;
+    uint64_t taken = 0;
+    uint64_t fallthrough = 0;
+};
+
+struct Block {
+    uint64_t pc = 0;          // guest address of the first instruction
+    uint32_t guest_insns = 0; // guest instructions covered
+    std::vector<Inst> insts;
+    Terminal term;
+};
+
+// Appends instructions to a block; every helper returns the new value.
+class Builder {
+public:
+    explicit Builder(Block& b) : b_(b) {}
+    Value emit(Opcode op, Value a = kNoValue, Value b = kNoValue, Value c = kNoValue,
+               int64_t imm = 0);
+    Value constant(int64_t v) { return emit(Opcode::Const, kNoValue, kNoValue, kNoValue, v); }
+    Value get_reg(unsigned r) {
+        return r == 0 ? constant(0) : emit(Opcode::GetReg, kNoValue, kNoValue, kNoValue, r);
+    }
+    void set_reg(unsigned r, Value v) {
+        if (r != 0) emit(Opcode::SetReg, v, kNoValue, kNoValue, r);
+    }
+    Block& block() { return b_; }
+
+private:
+    Block& b_;
+};
+
+// Human-readable listing (`--dump-ir`).
+std::string print(const Block& b);
+
+// Checks types, argument counts and that every use follows its definition.
+// Returns an empty string when the block is well formed, else the first problem.
+std::string verify(const Block& b);
+
+}  // namespace xvm::ir

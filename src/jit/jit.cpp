@@ -1,0 +1,124 @@
+#include "jit/jit.h"
+
+#include <xbyak/xbyak.h>
+#include <xbyak/xbyak_util.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "core/log.h"
+#include "jit/lift_riscv.h"
+
+namespace xvm::jit {
+
+Result<std::unique_ptr<Jit>> Jit::create(riscv::Cpu& cpu, mem::AddressSpace& space,
+                                         const JitOptions& opts) {
+    std::unique_ptr<Jit> j(new Jit(cpu, space, opts));
+    auto cache = CodeCache::create(opts.cache_bytes);
+    if (!cache) return cache.error();
+    j->cache_ = std::move(*cache);
+    j->jump_cache_ = std::make_unique<JumpCacheEntry[]>(kJumpCacheSize);
+    for (unsigned k = 0; k < kJumpCacheSize; ++k) j->jump_cache_[k] = {~0ull, nullptr};
+    Xbyak::util::Cpu host;
+    j->ctx_.has_popcnt = host.has(Xbyak::util::Cpu::tPOPCNT);
+    j->ctx_.has_lzcnt = host.has(Xbyak::util::Cpu::tLZCNT);
+    j->ctx_.has_bmi1 = host.has(Xbyak::util::Cpu::tBMI1);
+    j->ctx_.jump_cache = j->jump_cache_.get();
+    j->emit_trampoline();
+    return j;
+}
+
+// enter(cpu, code, membase, mask): saves the host's callee-saved registers, sets up
+// the conventions of x64_backend.h and jumps to the code; the epilogue undoes it
+// and returns the ExitRecord the code left in rax.
+void Jit::emit_trampoline() {
+    using namespace Xbyak::util;
+    Xbyak::CodeGenerator g(4096, cache_->cursor());
+    const uint8_t* start = g.getCode();
+    g.push(rbx);
+    g.push(rbp);
+    g.push(r12);
+    g.push(r13);
+    g.push(r14);
+    g.push(r15);
+    g.sub(rsp, kFrameBytes);
+    g.mov(rbx, rdi);
+    g.mov(r12, rdx);
+    g.mov(r13, rcx);
+    g.jmp(rsi);
+    g.align(16);
+    const uint8_t* epilogue = g.getCurr();
+    g.add(rsp, kFrameBytes);
+    g.pop(r15);
+    g.pop(r14);
+    g.pop(r13);
+    g.pop(r12);
+    g.pop(rbp);
+    g.pop(rbx);
+    g.ret();
+    enter_ = reinterpret_cast<EnterFn>(const_cast<uint8_t*>(start));
+    ctx_.epilogue = const_cast<uint8_t*>(epilogue);
+    cache_->commit(g.getSize());
+    cache_->set_floor(cache_->used());
+}
+
+JitBlock* Jit::compile(uint64_t pc) {
+    if (JitBlock* b = cache_->find(pc)) return b;
+    if (failed_.count(pc)) return nullptr;
+    const auto t0 = std::chrono::steady_clock::now();
+    ir::Block irb = lift_riscv(space_, pc, LiftOptions{opts_.max_block_insns});
+    if (irb.guest_insns == 0) {
+        failed_.insert(pc);
+        ++stats_.not_compilable;
+        return nullptr;
+    }
+    ir::run_passes(irb, opts_.passes);
+    if (opts_.dump_ir) fmt::print(log::g_out, "{}", ir::print(irb));
+    bool full = false;
+    auto jb = compile_x64(irb, *cache_, ctx_, &full);
+    if (!jb && full) {
+        flush();
+        jb = compile_x64(irb, *cache_, ctx_, &full);
+    }
+    if (!jb) {
+        failed_.insert(pc);
+        ++stats_.not_compilable;
+        return nullptr;
+    }
+    ++stats_.blocks_compiled;
+    stats_.guest_insns_compiled += irb.guest_insns;
+    stats_.code_bytes += jb->size;
+    JitBlock* b = cache_->add(std::move(jb));
+    fill_jump_cache(pc, b);
+    stats_.compile_ns += static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
+            .count());
+    return b;
+}
+
+void Jit::link(const ExitRecord* r, const JitBlock* target) {
+    if (!r->patch) return;
+    const auto rel = static_cast<int32_t>(target->code - (r->patch + 4));
+    std::memcpy(r->patch, &rel, sizeof rel);
+    ++stats_.links;
+}
+
+void Jit::fill_jump_cache(uint64_t pc, const JitBlock* b) {
+    JumpCacheEntry& e = jump_cache_[(pc >> 1) & (kJumpCacheSize - 1)];
+    e.pc = pc;
+    e.code = b->code;
+}
+
+void Jit::flush() {
+    cache_->flush();
+    failed_.clear();
+    for (unsigned k = 0; k < kJumpCacheSize; ++k) jump_cache_[k] = {~0ull, nullptr};
+    ++stats_.cache_flushes;
+}
+
+uint64_t Jit::fault_pc(uintptr_t host_pc) const {
+    const JitBlock* b = cache_->find_host(host_pc);
+    return b ? b->fault_pc(host_pc) : cpu_.pc;
+}
+
+}  // namespace xvm::jit

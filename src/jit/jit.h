@@ -1,0 +1,82 @@
+// The JIT: guest block -> IR -> passes -> x86-64 in the code cache, with direct
+// block linking and a per-vCPU jump cache for indirect jumps.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <unordered_set>
+
+#include "core/result.h"
+#include "ir/passes.h"
+#include "isa/riscv/cpu.h"
+#include "jit/code_cache.h"
+#include "jit/x64_backend.h"
+#include "mem/address_space.h"
+
+namespace xvm::jit {
+
+struct JitOptions {
+    size_t cache_bytes = 64u << 20;
+    unsigned max_block_insns = 64;
+    bool dump_ir = false;  // print each block's IR (after passes) to the log
+    ir::PassOptions passes;
+};
+
+struct JitStats {
+    uint64_t blocks_compiled = 0;
+    uint64_t guest_insns_compiled = 0;
+    uint64_t not_compilable = 0;
+    uint64_t code_bytes = 0;
+    uint64_t cache_flushes = 0;  // reclaims when full, plus invalidations
+    uint64_t links = 0;
+    uint64_t exits = 0;          // returns from compiled code to the engine
+    uint64_t compile_ns = 0;
+};
+
+class Jit {
+public:
+    static Result<std::unique_ptr<Jit>> create(riscv::Cpu& cpu, mem::AddressSpace& space,
+                                               const JitOptions& opts);
+
+    JitBlock* find(uint64_t pc) const { return cache_->find(pc); }
+    // Compiles the block at pc once; nullptr if it cannot be compiled (the first
+    // instruction is one the IR leaves to the interpreter), remembered so it is
+    // not tried again until the next flush.
+    JitBlock* compile(uint64_t pc);
+    bool known_uncompilable(uint64_t pc) const { return failed_.count(pc) != 0; }
+
+    // Runs compiled code from b until it leaves; returns where it left.
+    const ExitRecord* enter(const JitBlock* b) {
+        return enter_(&cpu_, b->code, space_.base(), space_.mask());
+    }
+    // Makes a direct exit jump straight into `target` from now on.
+    void link(const ExitRecord* r, const JitBlock* target);
+    void fill_jump_cache(uint64_t pc, const JitBlock* b);
+
+    // Drops all compiled code (invalidation, or the cache is full).
+    void flush();
+    bool owns(uintptr_t host_pc) const { return cache_->contains(host_pc); }
+    // The guest pc of a faulting memory access at host_pc in compiled code.
+    uint64_t fault_pc(uintptr_t host_pc) const;
+
+    const JitStats& stats() const { return stats_; }
+    size_t code_used() const { return cache_->used(); }
+
+private:
+    using EnterFn = const ExitRecord* (*)(riscv::Cpu*, const uint8_t*, uint8_t*, uint64_t);
+    Jit(riscv::Cpu& cpu, mem::AddressSpace& space, const JitOptions& opts)
+        : cpu_(cpu), space_(space), opts_(opts) {}
+    void emit_trampoline();
+
+    riscv::Cpu& cpu_;
+    mem::AddressSpace& space_;
+    JitOptions opts_;
+    std::unique_ptr<CodeCache> cache_;
+    std::unique_ptr<JumpCacheEntry[]> jump_cache_;
+    BackendContext ctx_;
+    EnterFn enter_ = nullptr;
+    std::unordered_set<uint64_t> failed_;
+    JitStats stats_;
+};
+
+}  // namespace xvm::jit

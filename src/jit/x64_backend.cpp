@@ -1,0 +1,498 @@
+#include "jit/x64_backend.h"
+
+#include <xbyak/xbyak.h>
+
+#include <cstddef>
+
+#include "isa/riscv/cpu.h"
+#include "jit/helpers.h"
+
+namespace xvm::jit {
+
+namespace {
+
+using namespace Xbyak;
+using namespace Xbyak::util;
+using ir::Opcode;
+using ir::Value;
+
+constexpr int kNumAlloc = 9;
+const Reg64 kAlloc[kNumAlloc] = {rsi, rdi, r8, r9, r10, r11, rbp, r14, r15};
+constexpr bool kCallerSaved[kNumAlloc] = {true, true, true, true, true, true, false, false, false};
+
+int reg_offset(int64_t r) {
+    return r < 32 ? static_cast<int>(offsetof(riscv::Cpu, x) + 8 * r)
+                  : static_cast<int>(offsetof(riscv::Cpu, f) + 8 * (r - 32));
+}
+
+struct Loc {
+    enum Kind : uint8_t { None, Const, Reg, Slot } kind = None;
+    int8_t reg = -1;  // index into kAlloc
+    int64_t imm = 0;
+};
+
+bool fits_i32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+
+class Emitter : public CodeGenerator {
+public:
+    Emitter(const ir::Block& b, JitBlock& jb, const BackendContext& ctx, size_t max, uint8_t* at)
+        : CodeGenerator(max, at), b_(b), jb_(jb), ctx_(ctx) {}
+
+    bool run();
+
+private:
+    void load(const Reg64& dst, Value v);
+    void put(Value v, const Reg64& src);
+    Address slot(unsigned s) { return qword[rsp + 8 * s]; }
+    void emit_inst(Value k);
+    void alu(Value k, void (Emitter::*op_rr)(const Operand&, const Operand&),
+             void (Emitter::*op_ri)(const Operand&, uint32_t));
+    void shift(Value k, void (Emitter::*op_rc)(const Operand&, const Reg8&),
+               void (Emitter::*op_ri)(const Operand&, int));
+    void compare(Value k, void (Emitter::*setcc)(const Operand&));
+    void divide(Value k, bool is_signed, bool want_rem);
+    void memory_site(uint64_t pc) {
+        jb_.fault_sites.emplace_back(static_cast<uint32_t>(getSize()), pc);
+    }
+    void call(Value k);
+    void terminal();
+    void allocate_result(Value k);
+
+    const ir::Block& b_;
+    JitBlock& jb_;
+    const BackendContext& ctx_;
+    std::vector<Loc> loc_;
+    std::vector<int32_t> last_use_;
+    int owner_[kNumAlloc];
+    Label exit_stub_[3];
+};
+
+void Emitter::load(const Reg64& dst, Value v) {
+    const Loc& l = loc_[v];
+    switch (l.kind) {
+        case Loc::Const:
+            if (l.imm == 0) xor_(dst.cvt32(), dst.cvt32());
+            else if (l.imm > 0 && l.imm <= UINT32_MAX) mov(dst.cvt32(), static_cast<uint32_t>(l.imm));
+            else mov(dst, l.imm);
+            break;
+        case Loc::Reg:
+            if (kAlloc[l.reg].getIdx() != dst.getIdx()) mov(dst, kAlloc[l.reg]);
+            break;
+        case Loc::Slot: mov(dst, slot(v)); break;
+        case Loc::None: xor_(dst.cvt32(), dst.cvt32()); break;  // unreachable for well-formed IR
+    }
+}
+
+void Emitter::put(Value v, const Reg64& src) {
+    const Loc& l = loc_[v];
+    if (l.kind == Loc::Reg) {
+        if (kAlloc[l.reg].getIdx() != src.getIdx()) mov(kAlloc[l.reg], src);
+    } else if (l.kind == Loc::Slot) {
+        mov(slot(v), src);
+    }
+}
+
+void Emitter::allocate_result(Value k) {
+    if (last_use_[k] <= static_cast<int32_t>(k)) {
+        loc_[k].kind = Loc::None;
+        return;
+    }
+    // Values that live across a helper call prefer callee-saved registers.
+    bool crosses_call = false;
+    for (auto j = static_cast<int32_t>(k) + 1; j < last_use_[k] && !crosses_call; ++j) {
+        const Opcode op = b_.insts[j].op;
+        crosses_call = op >= Opcode::Call0 && op <= Opcode::Call3;
+    }
+    int pick = -1;
+    for (int r = 0; r < kNumAlloc; ++r) {
+        if (owner_[r] >= 0) continue;
+        if (pick < 0 || (crosses_call && !kCallerSaved[r] && kCallerSaved[pick])) pick = r;
+        if (!crosses_call || !kCallerSaved[r]) break;
+    }
+    if (pick >= 0) {
+        loc_[k] = {Loc::Reg, static_cast<int8_t>(pick), 0};
+        owner_[pick] = static_cast<int>(k);
+    } else {
+        loc_[k].kind = Loc::Slot;
+    }
+}
+
+void Emitter::alu(Value k, void (Emitter::*op_rr)(const Operand&, const Operand&),
+                  void (Emitter::*op_ri)(const Operand&, uint32_t)) {
+    const ir::Inst& in = b_.insts[k];
+    load(rax, in.args[0]);
+    const Loc& b = loc_[in.args[1]];
+    if (b.kind == Loc::Const && fits_i32(b.imm) && op_ri) {
+        (this->*op_ri)(rax, static_cast<uint32_t>(b.imm));
+    } else if (b.kind == Loc::Reg) {
+        (this->*op_rr)(rax, kAlloc[b.reg]);
+    } else {
+        load(rcx, in.args[1]);
+        (this->*op_rr)(rax, rcx);
+    }
+    put(k, rax);
+}
+
+void Emitter::shift(Value k, void (Emitter::*op_rc)(const Operand&, const Reg8&),
+                    void (Emitter::*op_ri)(const Operand&, int)) {
+    const ir::Inst& in = b_.insts[k];
+    load(rax, in.args[0]);
+    const Loc& b = loc_[in.args[1]];
+    if (b.kind == Loc::Const) {
+        (this->*op_ri)(rax, static_cast<int>(b.imm & 63));
+    } else {
+        load(rcx, in.args[1]);
+        (this->*op_rc)(rax, cl);
+    }
+    put(k, rax);
+}
+
+void Emitter::compare(Value k, void (Emitter::*setcc)(const Operand&)) {
+    const ir::Inst& in = b_.insts[k];
+    load(rax, in.args[0]);
+    const Loc& b = loc_[in.args[1]];
+    if (b.kind == Loc::Const && fits_i32(b.imm)) {
+        cmp(rax, static_cast<uint32_t>(b.imm));
+    } else if (b.kind == Loc::Reg) {
+        cmp(rax, kAlloc[b.reg]);
+    } else {
+        load(rcx, in.args[1]);
+        cmp(rax, rcx);
+    }
+    (this->*setcc)(al);
+    movzx(eax, al);
+    put(k, rax);
+}
+
+// RISC-V division semantics ("M" chapter): x/0 = -1 (all ones), x%0 = x,
+// INT64_MIN/-1 = INT64_MIN, INT64_MIN%-1 = 0. x86 would trap on the last two.
+void Emitter::divide(Value k, bool is_signed, bool want_rem) {
+    const ir::Inst& in = b_.insts[k];
+    load(rax, in.args[0]);
+    load(rcx, in.args[1]);
+    Label zero, done, normal;
+    test(rcx, rcx);
+    jz(zero, T_NEAR);
+    if (is_signed) {
+        cmp(rcx, -1);
+        jne(normal);
+        mov(rdx, INT64_MIN);
+        cmp(rax, rdx);
+        jne(normal);
+        if (want_rem) xor_(eax, eax);  // else the quotient is the dividend, already in rax
+        jmp(done, T_NEAR);
+        L(normal);
+        cqo();
+        idiv(rcx);
+    } else {
+        xor_(edx, edx);
+        div(rcx);
+    }
+    if (want_rem) mov(rax, rdx);
+    jmp(done, T_NEAR);
+    L(zero);
+    if (!want_rem) mov(rax, -1);  // remainder by zero: the dividend, already in rax
+    L(done);
+    put(k, rax);
+}
+
+void Emitter::call(Value k) {
+    const ir::Inst& in = b_.insts[k];
+    const unsigned nargs = ir::info(in.op).nargs;
+    // Keep values that outlive the call: save caller-saved registers to their slots.
+    bool saved[kNumAlloc] = {};
+    for (int r = 0; r < kNumAlloc; ++r) {
+        if (owner_[r] >= 0 && owner_[r] != static_cast<int>(k) && kCallerSaved[r] &&
+            last_use_[owner_[r]] > static_cast<int32_t>(k)) {
+            mov(slot(static_cast<unsigned>(owner_[r])), kAlloc[r]);
+            saved[r] = true;
+        }
+    }
+    // Stage arguments in scratch slots first: sources may sit in argument registers.
+    for (unsigned a = 0; a < nargs; ++a) {
+        load(rax, in.args[a]);
+        mov(slot(kMaxValues + a), rax);
+    }
+    const Reg64 arg_regs[3] = {rsi, rdx, rcx};
+    for (unsigned a = 0; a < nargs; ++a) mov(arg_regs[a], slot(kMaxValues + a));
+    mov(rdi, rbx);
+    mov(r8, static_cast<uint64_t>(in.imm >> 16));
+    mov(rax, reinterpret_cast<uint64_t>(helper_fn(static_cast<Helper>(in.imm & 0xffff))));
+    CodeGenerator::call(rax);
+    for (int r = 0; r < kNumAlloc; ++r)
+        if (saved[r]) mov(kAlloc[r], slot(static_cast<unsigned>(owner_[r])));
+    put(k, rax);
+}
+
+void Emitter::emit_inst(Value k) {
+    const ir::Inst& in = b_.insts[k];
+    switch (in.op) {
+        case Opcode::Nop:
+        case Opcode::Const:
+        case Opcode::Count: return;
+        case Opcode::GetReg: {
+            const Loc& l = loc_[k];
+            if (l.kind == Loc::Reg) mov(kAlloc[l.reg], qword[rbx + reg_offset(in.imm)]);
+            else if (l.kind == Loc::Slot) {
+                mov(rax, qword[rbx + reg_offset(in.imm)]);
+                mov(slot(k), rax);
+            }
+            return;
+        }
+        case Opcode::SetReg: {
+            const Loc& v = loc_[in.args[0]];
+            if (v.kind == Loc::Reg) mov(qword[rbx + reg_offset(in.imm)], kAlloc[v.reg]);
+            else if (v.kind == Loc::Const && fits_i32(v.imm))
+                mov(qword[rbx + reg_offset(in.imm)], static_cast<uint32_t>(v.imm));
+            else {
+                load(rax, in.args[0]);
+                mov(qword[rbx + reg_offset(in.imm)], rax);
+            }
+            return;
+        }
+        case Opcode::Add: alu(k, &Emitter::add, &Emitter::add); return;
+        case Opcode::Sub: alu(k, &Emitter::sub, &Emitter::sub); return;
+        case Opcode::And: alu(k, &Emitter::and_, &Emitter::and_); return;
+        case Opcode::Or: alu(k, &Emitter::or_, &Emitter::or_); return;
+        case Opcode::Xor: alu(k, &Emitter::xor_, &Emitter::xor_); return;
+        case Opcode::Mul: {
+            load(rax, in.args[0]);
+            const Loc& b = loc_[in.args[1]];
+            if (b.kind == Loc::Reg) imul(rax, kAlloc[b.reg]);
+            else {
+                load(rcx, in.args[1]);
+                imul(rax, rcx);
+            }
+            put(k, rax);
+            return;
+        }
+        case Opcode::Shl: shift(k, &Emitter::shl, &Emitter::shl); return;
+        case Opcode::Shr: shift(k, &Emitter::shr, &Emitter::shr); return;
+        case Opcode::Sar: shift(k, &Emitter::sar, &Emitter::sar); return;
+        case Opcode::Rotl: shift(k, &Emitter::rol, &Emitter::rol); return;
+        case Opcode::Rotr: shift(k, &Emitter::ror, &Emitter::ror); return;
+        case Opcode::MulH:
+        case Opcode::MulHU:
+            load(rax, in.args[0]);
+            load(rcx, in.args[1]);
+            if (in.op == Opcode::MulH) imul(rcx);
+            else mul(rcx);
+            put(k, rdx);
+            return;
+        case Opcode::MulHSU:
+            // mulhu(a, b) - (a < 0 ? b : 0)
+            load(rax, in.args[0]);
+            load(rcx, in.args[1]);
+            mul(rcx);
+            load(rax, in.args[0]);
+            sar(rax, 63);
+            and_(rax, rcx);
+            sub(rdx, rax);
+            put(k, rdx);
+            return;
+        case Opcode::Div: divide(k, true, false); return;
+        case Opcode::DivU: divide(k, false, false); return;
+        case Opcode::Rem: divide(k, true, true); return;
+        case Opcode::RemU: divide(k, false, true); return;
+        case Opcode::Not: load(rax, in.args[0]); not_(rax); put(k, rax); return;
+        case Opcode::Neg: load(rax, in.args[0]); neg(rax); put(k, rax); return;
+        case Opcode::Clz:
+            load(rcx, in.args[0]);
+            if (ctx_.has_lzcnt) {
+                lzcnt(rax, rcx);
+            } else {
+                Label zero, done;
+                mov(eax, 64);
+                test(rcx, rcx);
+                jz(done);
+                bsr(rax, rcx);
+                xor_(eax, 63);
+                L(done);
+            }
+            put(k, rax);
+            return;
+        case Opcode::Ctz:
+            load(rcx, in.args[0]);
+            if (ctx_.has_bmi1) {
+                tzcnt(rax, rcx);
+            } else {
+                Label done;
+                mov(eax, 64);
+                test(rcx, rcx);
+                jz(done);
+                bsf(rax, rcx);
+                L(done);
+            }
+            put(k, rax);
+            return;
+        case Opcode::Popcnt: load(rcx, in.args[0]); popcnt(rax, rcx); put(k, rax); return;
+        case Opcode::Bswap: load(rax, in.args[0]); bswap(rax); put(k, rax); return;
+        case Opcode::Sext8: load(rax, in.args[0]); movsx(rax, al); put(k, rax); return;
+        case Opcode::Sext16: load(rax, in.args[0]); movsx(rax, ax); put(k, rax); return;
+        case Opcode::Sext32: load(rax, in.args[0]); movsxd(rax, eax); put(k, rax); return;
+        case Opcode::Zext8: load(rax, in.args[0]); movzx(eax, al); put(k, rax); return;
+        case Opcode::Zext16: load(rax, in.args[0]); movzx(eax, ax); put(k, rax); return;
+        case Opcode::Zext32: load(rax, in.args[0]); mov(eax, eax); put(k, rax); return;
+        case Opcode::CmpEq: compare(k, &Emitter::sete); return;
+        case Opcode::CmpNe: compare(k, &Emitter::setne); return;
+        case Opcode::CmpLt: compare(k, &Emitter::setl); return;
+        case Opcode::CmpLtU: compare(k, &Emitter::setb); return;
+        case Opcode::CmpGe: compare(k, &Emitter::setge); return;
+        case Opcode::CmpGeU: compare(k, &Emitter::setae); return;
+        case Opcode::Select:
+            load(rcx, in.args[2]);
+            load(rdx, in.args[0]);
+            load(rax, in.args[1]);
+            test(rdx, rdx);
+            cmovz(rax, rcx);
+            put(k, rax);
+            return;
+        case Opcode::Load8S: case Opcode::Load8U: case Opcode::Load16S: case Opcode::Load16U:
+        case Opcode::Load32S: case Opcode::Load32U: case Opcode::Load64: {
+            load(rax, in.args[0]);
+            and_(rax, r13);
+            switch (in.op) {
+                case Opcode::Load8S: movsx(rax, byte[r12 + rax]); break;
+                case Opcode::Load8U: movzx(eax, byte[r12 + rax]); break;
+                case Opcode::Load16S: movsx(rax, word[r12 + rax]); break;
+                case Opcode::Load16U: movzx(eax, word[r12 + rax]); break;
+                case Opcode::Load32S: movsxd(rax, dword[r12 + rax]); break;
+                case Opcode::Load32U: mov(eax, dword[r12 + rax]); break;
+                default: mov(rax, qword[r12 + rax]); break;
+            }
+            memory_site(static_cast<uint64_t>(in.imm));
+            put(k, rax);
+            return;
+        }
+        case Opcode::Store8: case Opcode::Store16: case Opcode::Store32: case Opcode::Store64:
+            load(rax, in.args[0]);
+            load(rcx, in.args[1]);
+            and_(rax, r13);
+            switch (in.op) {
+                case Opcode::Store8: mov(byte[r12 + rax], cl); break;
+                case Opcode::Store16: mov(word[r12 + rax], cx); break;
+                case Opcode::Store32: mov(dword[r12 + rax], ecx); break;
+                default: mov(qword[r12 + rax], rcx); break;
+            }
+            memory_site(static_cast<uint64_t>(in.imm));
+            return;
+        case Opcode::Call0: case Opcode::Call1: case Opcode::Call2: case Opcode::Call3:
+            call(k);
+            return;
+    }
+}
+
+void Emitter::terminal() {
+    const ir::Terminal& t = b_.term;
+    using K = ir::Terminal::Kind;
+    switch (t.kind) {
+        case K::Jump:
+            jb_.exits[0].target_pc = t.taken;
+            jmp(exit_stub_[0], T_NEAR);
+            jb_.exits[0].patch = const_cast<uint8_t*>(getCurr()) - 4;
+            break;
+        case K::Branch:
+            jb_.exits[0].target_pc = t.taken;
+            jb_.exits[1].target_pc = t.fallthrough;
+            load(rax, t.value);
+            test(rax, rax);
+            jnz(exit_stub_[0], T_NEAR);
+            jb_.exits[0].patch = const_cast<uint8_t*>(getCurr()) - 4;
+            jmp(exit_stub_[1], T_NEAR);
+            jb_.exits[1].patch = const_cast<uint8_t*>(getCurr()) - 4;
+            break;
+        case K::Indirect: {
+            // Per-vCPU jump cache: one probe, else back to the engine.
+            jb_.exits[0].indirect = true;
+            load(rax, t.value);
+            mov(qword[rbx + static_cast<int>(offsetof(riscv::Cpu, pc))], rax);
+            mov(rcx, rax);
+            shr(rcx, 1);
+            and_(ecx, kJumpCacheSize - 1);
+            shl(ecx, 4);
+            mov(rdx, reinterpret_cast<uint64_t>(ctx_.jump_cache));
+            cmp(qword[rdx + rcx], rax);
+            jne(exit_stub_[0], T_NEAR);
+            jmp(qword[rdx + rcx + 8]);
+            break;
+        }
+        case K::Exit:
+            jb_.exits[0].target_pc = t.taken;
+            jmp(exit_stub_[0], T_NEAR);
+            break;
+    }
+    for (int e = 0; e < 3; ++e) {
+        L(exit_stub_[e]);
+        mov(rax, reinterpret_cast<uint64_t>(&jb_.exits[e]));
+        jmp(reinterpret_cast<const void*>(ctx_.epilogue), T_NEAR);
+    }
+}
+
+bool Emitter::run() {
+    const auto n = static_cast<Value>(b_.insts.size());
+    if (n > kMaxValues) return false;
+    loc_.assign(n, Loc{});
+    last_use_.assign(n, -1);
+    for (Value k = 0; k < n; ++k) {
+        const ir::Inst& in = b_.insts[k];
+        if (in.op == Opcode::Nop) continue;
+        for (unsigned a = 0; a < ir::info(in.op).nargs; ++a) last_use_[in.args[a]] = static_cast<int32_t>(k);
+        if (in.op == Opcode::Popcnt && !ctx_.has_popcnt) return false;
+    }
+    if (b_.term.value != ir::kNoValue) last_use_[b_.term.value] = static_cast<int32_t>(n);
+    for (int& o : owner_) o = -1;
+
+    // Entry: leave if the engine asked us to, then count the block's instructions.
+    jb_.exits[2].target_pc = b_.pc;
+    cmp(byte[rbx + static_cast<int>(offsetof(riscv::Cpu, exit_request))], 0);
+    jne(exit_stub_[2], T_NEAR);
+    add(qword[rbx + static_cast<int>(offsetof(riscv::Cpu, instret))], b_.guest_insns);
+
+    for (Value k = 0; k < n; ++k) {
+        const ir::Inst& in = b_.insts[k];
+        if (in.op == Opcode::Nop) continue;
+        if (in.op == Opcode::Const) {
+            loc_[k] = {Loc::Const, -1, in.imm};
+            continue;
+        }
+        // Registers of arguments used for the last time here can hold the result.
+        for (unsigned a = 0; a < ir::info(in.op).nargs; ++a) {
+            const Loc& l = loc_[in.args[a]];
+            if (l.kind == Loc::Reg && last_use_[in.args[a]] == static_cast<int32_t>(k))
+                owner_[l.reg] = -1;
+        }
+        if (ir::info(in.op).result == ir::Type::I64) allocate_result(k);
+        emit_inst(k);
+    }
+    terminal();
+    return true;
+}
+
+}  // namespace
+
+std::unique_ptr<JitBlock> compile_x64(const ir::Block& b, CodeCache& cache,
+                                      const BackendContext& ctx, bool* full) {
+    *full = false;
+    auto jb = std::make_unique<JitBlock>();
+    jb->pc = b.pc;
+    jb->guest_insns = b.guest_insns;
+    for (auto& e : jb->exits) e.from = jb.get();
+    // Leave headroom: a block larger than this is split by the frontend anyway.
+    constexpr size_t kMaxBlockCode = 64 * 1024;
+    if (cache.free() < kMaxBlockCode) {
+        *full = true;
+        return nullptr;
+    }
+    try {
+        Emitter e(b, *jb, ctx, kMaxBlockCode, cache.cursor());
+        if (!e.run()) return nullptr;
+        jb->code = cache.cursor();
+        jb->size = e.getSize();
+    } catch (const Xbyak::Error&) {
+        return nullptr;  // out of the per-block budget: leave it to the interpreter
+    }
+    cache.commit(jb->size);
+    return jb;
+}
+
+}  // namespace xvm::jit
