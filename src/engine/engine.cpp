@@ -60,7 +60,9 @@ bool Engine::run_compiled(jit::JitBlock* b, Stop& stop) {
         const bool indirect = r->indirect;
         if (!indirect) cpu_.pc = r->target_pc;
         jit::JitBlock* next = jit_->find(cpu_.pc);
-        if (!next && opts_.kind == EngineKind::Jit) {
+        // Hot code's successors are hot too: in tiered mode compiled code pulls in
+        // what it jumps to, instead of bouncing through the interpreter each time.
+        if (!next && !jit_->known_uncompilable(cpu_.pc)) {
             // Compiling may reclaim the whole cache, `r` and its block included.
             const uint64_t flushes = jit_->stats().cache_flushes;
             next = jit_->compile(cpu_.pc);

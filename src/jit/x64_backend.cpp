@@ -57,12 +57,26 @@ private:
     void call(Value k);
     void terminal();
     void allocate_result(Value k);
+    // Where op k computes its result: its own register, or rax when it lives in a
+    // stack slot (put() then stores it).
+    Reg64 dest(Value k) const {
+        const Loc& l = loc_[k];
+        return l.kind == Loc::Reg ? kAlloc[l.reg] : rax;
+    }
+    bool in_reg(Value v, const Reg64& r) const {
+        const Loc& l = loc_[v];
+        return l.kind == Loc::Reg && kAlloc[l.reg].getIdx() == r.getIdx();
+    }
+    // A comparison used only by the block's branch is emitted there as cmp + jcc.
+    bool fused_compare(Value k) const;
+    void emit_cmp(Value a, Value b);
 
     const ir::Block& b_;
     JitBlock& jb_;
     const BackendContext& ctx_;
     std::vector<Loc> loc_;
     std::vector<int32_t> last_use_;
+    std::vector<uint16_t> uses_;
     int owner_[kNumAlloc];
     Label exit_stub_[3];
 };
@@ -104,11 +118,23 @@ void Emitter::allocate_result(Value k) {
         crosses_call = op >= Opcode::Call0 && op <= Opcode::Call3;
     }
     int pick = -1;
-    for (int r = 0; r < kNumAlloc; ++r) {
-        if (owner_[r] >= 0) continue;
-        if (pick < 0 || (crosses_call && !kCallerSaved[r] && kCallerSaved[pick])) pick = r;
-        if (!crosses_call || !kCallerSaved[r]) break;
+    // Reusing the register of a first argument that dies here makes two-address
+    // x86 forms (op dst, src) free of copies.
+    const ir::Inst& in = b_.insts[k];
+    if (ir::info(in.op).nargs > 0) {
+        const Loc& a = loc_[in.args[0]];
+        if (a.kind == Loc::Reg && owner_[a.reg] < 0 && (!crosses_call || !kCallerSaved[a.reg]))
+            pick = a.reg;
     }
+    for (int r = 0; r < kNumAlloc && pick < 0; ++r) {
+        if (owner_[r] >= 0) continue;
+        if (!crosses_call || !kCallerSaved[r]) {
+            pick = r;
+            break;
+        }
+    }
+    for (int r = 0; r < kNumAlloc && pick < 0; ++r)
+        if (owner_[r] < 0) pick = r;
     if (pick >= 0) {
         loc_[k] = {Loc::Reg, static_cast<int8_t>(pick), 0};
         owner_[pick] = static_cast<int>(k);
@@ -120,48 +146,65 @@ void Emitter::allocate_result(Value k) {
 void Emitter::alu(Value k, void (Emitter::*op_rr)(const Operand&, const Operand&),
                   void (Emitter::*op_ri)(const Operand&, uint32_t)) {
     const ir::Inst& in = b_.insts[k];
-    load(rax, in.args[0]);
+    const Reg64 d = dest(k);
     const Loc& b = loc_[in.args[1]];
     if (b.kind == Loc::Const && fits_i32(b.imm) && op_ri) {
-        (this->*op_ri)(rax, static_cast<uint32_t>(b.imm));
-    } else if (b.kind == Loc::Reg) {
-        (this->*op_rr)(rax, kAlloc[b.reg]);
+        load(d, in.args[0]);
+        (this->*op_ri)(d, static_cast<uint32_t>(b.imm));
+    } else if (b.kind == Loc::Reg && !in_reg(in.args[1], d)) {
+        load(d, in.args[0]);
+        (this->*op_rr)(d, kAlloc[b.reg]);
     } else {
         load(rcx, in.args[1]);
-        (this->*op_rr)(rax, rcx);
+        load(d, in.args[0]);
+        (this->*op_rr)(d, rcx);
     }
-    put(k, rax);
+    put(k, d);
 }
 
 void Emitter::shift(Value k, void (Emitter::*op_rc)(const Operand&, const Reg8&),
                     void (Emitter::*op_ri)(const Operand&, int)) {
     const ir::Inst& in = b_.insts[k];
-    load(rax, in.args[0]);
+    const Reg64 d = dest(k);
     const Loc& b = loc_[in.args[1]];
     if (b.kind == Loc::Const) {
-        (this->*op_ri)(rax, static_cast<int>(b.imm & 63));
+        load(d, in.args[0]);
+        (this->*op_ri)(d, static_cast<int>(b.imm & 63));
     } else {
         load(rcx, in.args[1]);
-        (this->*op_rc)(rax, cl);
+        load(d, in.args[0]);
+        (this->*op_rc)(d, cl);
     }
-    put(k, rax);
+    put(k, d);
 }
 
-void Emitter::compare(Value k, void (Emitter::*setcc)(const Operand&)) {
-    const ir::Inst& in = b_.insts[k];
-    load(rax, in.args[0]);
-    const Loc& b = loc_[in.args[1]];
+void Emitter::emit_cmp(Value a, Value bv) {
+    load(rax, a);
+    const Loc& b = loc_[bv];
     if (b.kind == Loc::Const && fits_i32(b.imm)) {
         cmp(rax, static_cast<uint32_t>(b.imm));
     } else if (b.kind == Loc::Reg) {
         cmp(rax, kAlloc[b.reg]);
     } else {
-        load(rcx, in.args[1]);
+        load(rcx, bv);
         cmp(rax, rcx);
     }
+}
+
+bool Emitter::fused_compare(Value k) const {
+    const Opcode op = b_.insts[k].op;
+    return b_.term.kind == ir::Terminal::Kind::Branch && b_.term.value == k && uses_[k] == 1 &&
+           op >= Opcode::CmpEq && op <= Opcode::CmpGeU;
+}
+
+void Emitter::compare(Value k, void (Emitter::*setcc)(const Operand&)) {
+    if (fused_compare(k)) return;  // emitted with the branch
+    const ir::Inst& in = b_.insts[k];
+    emit_cmp(in.args[0], in.args[1]);
     (this->*setcc)(al);
-    movzx(eax, al);
-    put(k, rax);
+    const Reg64 d = dest(k);
+    movzx(d.cvt32(), al);
+    put(k, d);
 }
 
 // RISC-V division semantics ("M" chapter): x/0 = -1 (all ones), x%0 = x,
@@ -256,14 +299,17 @@ void Emitter::emit_inst(Value k) {
         case Opcode::Or: alu(k, &Emitter::or_, &Emitter::or_); return;
         case Opcode::Xor: alu(k, &Emitter::xor_, &Emitter::xor_); return;
         case Opcode::Mul: {
-            load(rax, in.args[0]);
+            const Reg64 d = dest(k);
             const Loc& b = loc_[in.args[1]];
-            if (b.kind == Loc::Reg) imul(rax, kAlloc[b.reg]);
-            else {
+            if (b.kind == Loc::Reg && !in_reg(in.args[1], d)) {
+                load(d, in.args[0]);
+                imul(d, kAlloc[b.reg]);
+            } else {
                 load(rcx, in.args[1]);
-                imul(rax, rcx);
+                load(d, in.args[0]);
+                imul(d, rcx);
             }
-            put(k, rax);
+            put(k, d);
             return;
         }
         case Opcode::Shl: shift(k, &Emitter::shl, &Emitter::shl); return;
@@ -294,8 +340,8 @@ void Emitter::emit_inst(Value k) {
         case Opcode::DivU: divide(k, false, false); return;
         case Opcode::Rem: divide(k, true, true); return;
         case Opcode::RemU: divide(k, false, true); return;
-        case Opcode::Not: load(rax, in.args[0]); not_(rax); put(k, rax); return;
-        case Opcode::Neg: load(rax, in.args[0]); neg(rax); put(k, rax); return;
+        case Opcode::Not: { const Reg64 d = dest(k); load(d, in.args[0]); not_(d); put(k, d); return; }
+        case Opcode::Neg: { const Reg64 d = dest(k); load(d, in.args[0]); neg(d); put(k, d); return; }
         case Opcode::Clz:
             load(rcx, in.args[0]);
             if (ctx_.has_lzcnt) {
@@ -327,12 +373,25 @@ void Emitter::emit_inst(Value k) {
             return;
         case Opcode::Popcnt: load(rcx, in.args[0]); popcnt(rax, rcx); put(k, rax); return;
         case Opcode::Bswap: load(rax, in.args[0]); bswap(rax); put(k, rax); return;
-        case Opcode::Sext8: load(rax, in.args[0]); movsx(rax, al); put(k, rax); return;
-        case Opcode::Sext16: load(rax, in.args[0]); movsx(rax, ax); put(k, rax); return;
-        case Opcode::Sext32: load(rax, in.args[0]); movsxd(rax, eax); put(k, rax); return;
-        case Opcode::Zext8: load(rax, in.args[0]); movzx(eax, al); put(k, rax); return;
-        case Opcode::Zext16: load(rax, in.args[0]); movzx(eax, ax); put(k, rax); return;
-        case Opcode::Zext32: load(rax, in.args[0]); mov(eax, eax); put(k, rax); return;
+        case Opcode::Sext8: case Opcode::Sext16: case Opcode::Sext32:
+        case Opcode::Zext8: case Opcode::Zext16: case Opcode::Zext32: {
+            // Straight from the source register when there is one.
+            const Reg64 d = dest(k);
+            const Loc& a = loc_[in.args[0]];
+            Reg64 src = rax;
+            if (a.kind == Loc::Reg) src = kAlloc[a.reg];
+            else load(rax, in.args[0]);
+            switch (in.op) {
+                case Opcode::Sext8: movsx(d, src.cvt8()); break;
+                case Opcode::Sext16: movsx(d, src.cvt16()); break;
+                case Opcode::Sext32: movsxd(d, src.cvt32()); break;
+                case Opcode::Zext8: movzx(d.cvt32(), src.cvt8()); break;
+                case Opcode::Zext16: movzx(d.cvt32(), src.cvt16()); break;
+                default: mov(d.cvt32(), src.cvt32()); break;
+            }
+            put(k, d);
+            return;
+        }
         case Opcode::CmpEq: compare(k, &Emitter::sete); return;
         case Opcode::CmpNe: compare(k, &Emitter::setne); return;
         case Opcode::CmpLt: compare(k, &Emitter::setl); return;
@@ -351,29 +410,34 @@ void Emitter::emit_inst(Value k) {
         case Opcode::Load32S: case Opcode::Load32U: case Opcode::Load64: {
             load(rax, in.args[0]);
             and_(rax, r13);
+            const Reg64 d = dest(k);
             switch (in.op) {
-                case Opcode::Load8S: movsx(rax, byte[r12 + rax]); break;
-                case Opcode::Load8U: movzx(eax, byte[r12 + rax]); break;
-                case Opcode::Load16S: movsx(rax, word[r12 + rax]); break;
-                case Opcode::Load16U: movzx(eax, word[r12 + rax]); break;
-                case Opcode::Load32S: movsxd(rax, dword[r12 + rax]); break;
-                case Opcode::Load32U: mov(eax, dword[r12 + rax]); break;
-                default: mov(rax, qword[r12 + rax]); break;
+                case Opcode::Load8S: movsx(d, byte[r12 + rax]); break;
+                case Opcode::Load8U: movzx(d.cvt32(), byte[r12 + rax]); break;
+                case Opcode::Load16S: movsx(d, word[r12 + rax]); break;
+                case Opcode::Load16U: movzx(d.cvt32(), word[r12 + rax]); break;
+                case Opcode::Load32S: movsxd(d, dword[r12 + rax]); break;
+                case Opcode::Load32U: mov(d.cvt32(), dword[r12 + rax]); break;
+                default: mov(d, qword[r12 + rax]); break;
             }
             memory_site(static_cast<uint64_t>(in.imm));
-            put(k, rax);
+            put(k, d);
             return;
         }
         case Opcode::Store8: case Opcode::Store16: case Opcode::Store32: case Opcode::Store64:
+        {
             load(rax, in.args[0]);
-            load(rcx, in.args[1]);
+            Reg64 v = rcx;
+            if (loc_[in.args[1]].kind == Loc::Reg) v = kAlloc[loc_[in.args[1]].reg];
+            else load(rcx, in.args[1]);
             and_(rax, r13);
             switch (in.op) {
-                case Opcode::Store8: mov(byte[r12 + rax], cl); break;
-                case Opcode::Store16: mov(word[r12 + rax], cx); break;
-                case Opcode::Store32: mov(dword[r12 + rax], ecx); break;
-                default: mov(qword[r12 + rax], rcx); break;
+                case Opcode::Store8: mov(byte[r12 + rax], v.cvt8()); break;
+                case Opcode::Store16: mov(word[r12 + rax], v.cvt16()); break;
+                case Opcode::Store32: mov(dword[r12 + rax], v.cvt32()); break;
+                default: mov(qword[r12 + rax], v); break;
             }
+        }
             memory_site(static_cast<uint64_t>(in.imm));
             return;
         case Opcode::Call0: case Opcode::Call1: case Opcode::Call2: case Opcode::Call3:
@@ -394,9 +458,22 @@ void Emitter::terminal() {
         case K::Branch:
             jb_.exits[0].target_pc = t.taken;
             jb_.exits[1].target_pc = t.fallthrough;
-            load(rax, t.value);
-            test(rax, rax);
-            jnz(exit_stub_[0], T_NEAR);
+            if (fused_compare(t.value)) {
+                const ir::Inst& c = b_.insts[t.value];
+                emit_cmp(c.args[0], c.args[1]);
+                switch (c.op) {
+                    case Opcode::CmpEq: je(exit_stub_[0], T_NEAR); break;
+                    case Opcode::CmpNe: jne(exit_stub_[0], T_NEAR); break;
+                    case Opcode::CmpLt: jl(exit_stub_[0], T_NEAR); break;
+                    case Opcode::CmpLtU: jb(exit_stub_[0], T_NEAR); break;
+                    case Opcode::CmpGe: jge(exit_stub_[0], T_NEAR); break;
+                    default: jae(exit_stub_[0], T_NEAR); break;
+                }
+            } else {
+                load(rax, t.value);
+                test(rax, rax);
+                jnz(exit_stub_[0], T_NEAR);
+            }
             jb_.exits[0].patch = const_cast<uint8_t*>(getCurr()) - 4;
             jmp(exit_stub_[1], T_NEAR);
             jb_.exits[1].patch = const_cast<uint8_t*>(getCurr()) - 4;
@@ -433,13 +510,25 @@ bool Emitter::run() {
     if (n > kMaxValues) return false;
     loc_.assign(n, Loc{});
     last_use_.assign(n, -1);
+    uses_.assign(n, 0);
     for (Value k = 0; k < n; ++k) {
         const ir::Inst& in = b_.insts[k];
         if (in.op == Opcode::Nop) continue;
-        for (unsigned a = 0; a < ir::info(in.op).nargs; ++a) last_use_[in.args[a]] = static_cast<int32_t>(k);
+        for (unsigned a = 0; a < ir::info(in.op).nargs; ++a) {
+            last_use_[in.args[a]] = static_cast<int32_t>(k);
+            ++uses_[in.args[a]];
+        }
         if (in.op == Opcode::Popcnt && !ctx_.has_popcnt) return false;
     }
-    if (b_.term.value != ir::kNoValue) last_use_[b_.term.value] = static_cast<int32_t>(n);
+    if (b_.term.value != ir::kNoValue) {
+        last_use_[b_.term.value] = static_cast<int32_t>(n);
+        ++uses_[b_.term.value];
+        // A compare fused into the branch reads its arguments at the branch.
+        if (fused_compare(b_.term.value)) {
+            const ir::Inst& c = b_.insts[b_.term.value];
+            last_use_[c.args[0]] = last_use_[c.args[1]] = static_cast<int32_t>(n);
+        }
+    }
     for (int& o : owner_) o = -1;
 
     // Entry: leave if the engine asked us to, then count the block's instructions.
@@ -461,6 +550,7 @@ bool Emitter::run() {
             if (l.kind == Loc::Reg && last_use_[in.args[a]] == static_cast<int32_t>(k))
                 owner_[l.reg] = -1;
         }
+        if (fused_compare(k)) continue;  // no value of its own: emitted as cmp + jcc
         if (ir::info(in.op).result == ir::Type::I64) allocate_result(k);
         emit_inst(k);
     }
