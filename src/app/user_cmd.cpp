@@ -51,33 +51,34 @@ void print_stats(user::Process& p, double secs) {
     const auto& is = e.interpreter().stats();
     const uint64_t insns = p.cpu().instret;
     const char* kinds[] = {"interp", "jit", "tiered"};
-    std::fprintf(stderr,
-                 "xvm stats (engine %s):\n"
-                 "  guest instructions  %llu\n"
-                 "  wall time           %.3f s\n"
-                 "  speed               %.1f MIPS\n"
-                 "  interpreter blocks  %llu decoded (%llu instructions), %llu lookups, %llu flushes\n",
-                 kinds[static_cast<int>(e.kind())], static_cast<unsigned long long>(insns), secs,
-                 secs > 0 ? insns / secs / 1e6 : 0.0,
-                 static_cast<unsigned long long>(is.blocks_built),
-                 static_cast<unsigned long long>(is.insns_decoded),
-                 static_cast<unsigned long long>(is.block_lookups),
-                 static_cast<unsigned long long>(e.interpreter().cache().flushes()));
+    std::fprintf(
+        stderr,
+        "xvm stats (engine %s):\n"
+        "  guest instructions  %llu\n"
+        "  wall time           %.3f s\n"
+        "  speed               %.1f MIPS\n"
+        "  interpreter blocks  %llu decoded (%llu instructions), %llu lookups, %llu flushes\n",
+        kinds[static_cast<int>(e.kind())], static_cast<unsigned long long>(insns), secs,
+        secs > 0 ? insns / secs / 1e6 : 0.0, static_cast<unsigned long long>(is.blocks_built),
+        static_cast<unsigned long long>(is.insns_decoded),
+        static_cast<unsigned long long>(is.block_lookups),
+        static_cast<unsigned long long>(e.interpreter().cache().flushes()));
     if (const jit::Jit* j = e.jit()) {
         const auto& js = j->stats();
-        std::fprintf(stderr,
-                     "  jit blocks          %llu compiled (%llu guest instructions, %llu bytes), "
-                     "%llu not compilable\n"
-                     "  jit compile time    %.3f ms (%.0f ns per guest instruction)\n"
-                     "  jit links           %llu, entries from the engine %llu, cache flushes %llu\n",
-                     static_cast<unsigned long long>(js.blocks_compiled),
-                     static_cast<unsigned long long>(js.guest_insns_compiled),
-                     static_cast<unsigned long long>(js.code_bytes),
-                     static_cast<unsigned long long>(js.not_compilable), js.compile_ns / 1e6,
-                     js.guest_insns_compiled ? double(js.compile_ns) / js.guest_insns_compiled : 0.0,
-                     static_cast<unsigned long long>(js.links),
-                     static_cast<unsigned long long>(e.jit_entries()),
-                     static_cast<unsigned long long>(js.cache_flushes));
+        std::fprintf(
+            stderr,
+            "  jit blocks          %llu compiled (%llu guest instructions, %llu bytes), "
+            "%llu not compilable\n"
+            "  jit compile time    %.3f ms (%.0f ns per guest instruction)\n"
+            "  jit links           %llu, entries from the engine %llu, cache flushes %llu\n",
+            static_cast<unsigned long long>(js.blocks_compiled),
+            static_cast<unsigned long long>(js.guest_insns_compiled),
+            static_cast<unsigned long long>(js.code_bytes),
+            static_cast<unsigned long long>(js.not_compilable), js.compile_ns / 1e6,
+            js.guest_insns_compiled ? double(js.compile_ns) / js.guest_insns_compiled : 0.0,
+            static_cast<unsigned long long>(js.links),
+            static_cast<unsigned long long>(e.jit_entries()),
+            static_cast<unsigned long long>(js.cache_flushes));
     }
 }
 
@@ -98,9 +99,12 @@ int run_user(int argc, char** argv) {
     // under each); --engine overrides it.
     if (const char* e = std::getenv("XVM_ENGINE")) {
         const std::string k = e;
-        if (k == "interp") opts.engine.kind = engine::EngineKind::Interp;
-        else if (k == "jit") opts.engine.kind = engine::EngineKind::Jit;
-        else if (k == "tiered" || k.empty()) opts.engine.kind = engine::EngineKind::Tiered;
+        if (k == "interp")
+            opts.engine.kind = engine::EngineKind::Interp;
+        else if (k == "jit")
+            opts.engine.kind = engine::EngineKind::Jit;
+        else if (k == "tiered" || k.empty())
+            opts.engine.kind = engine::EngineKind::Tiered;
         else {
             std::fprintf(stderr, "xvm user: XVM_ENGINE='%s' is not interp, jit or tiered\n", e);
             return 1;
@@ -131,11 +135,15 @@ int run_user(int argc, char** argv) {
             const std::string kv = need_value("-E");
             const auto eq = kv.find('=');
             const std::string name = kv.substr(0, eq);
-            std::erase_if(env, [&](const std::string& s) { return s.compare(0, name.size() + 1, name + "=") == 0; });
+            std::erase_if(env, [&](const std::string& s) {
+                return s.compare(0, name.size() + 1, name + "=") == 0;
+            });
             env.push_back(eq == std::string::npos ? kv + "=" : kv);
         } else if (a == "-U") {
             const std::string name = need_value("-U");
-            std::erase_if(env, [&](const std::string& s) { return s.compare(0, name.size() + 1, name + "=") == 0; });
+            std::erase_if(env, [&](const std::string& s) {
+                return s.compare(0, name.size() + 1, name + "=") == 0;
+            });
         } else if (a == "-0") {
             argv0 = need_value("-0");
         } else if (a == "-strace" || a == "--strace") {
@@ -148,16 +156,21 @@ int run_user(int argc, char** argv) {
             }
             std::string bad;
             if (!log::parse_categories(items, log_mask, &bad)) {
-                std::fprintf(stderr, "xvm user: unknown log item '%s' (try -d help)\n", bad.c_str());
+                std::fprintf(stderr, "xvm user: unknown log item '%s' (try -d help)\n",
+                             bad.c_str());
                 return 1;
             }
         } else if (a == "--engine") {
             const std::string k = need_value("--engine");
-            if (k == "interp") opts.engine.kind = engine::EngineKind::Interp;
-            else if (k == "jit") opts.engine.kind = engine::EngineKind::Jit;
-            else if (k == "tiered") opts.engine.kind = engine::EngineKind::Tiered;
+            if (k == "interp")
+                opts.engine.kind = engine::EngineKind::Interp;
+            else if (k == "jit")
+                opts.engine.kind = engine::EngineKind::Jit;
+            else if (k == "tiered")
+                opts.engine.kind = engine::EngineKind::Tiered;
             else {
-                std::fprintf(stderr, "xvm user: unknown engine '%s' (interp, jit or tiered)\n", k.c_str());
+                std::fprintf(stderr, "xvm user: unknown engine '%s' (interp, jit or tiered)\n",
+                             k.c_str());
                 return 1;
             }
         } else if (a == "--jit-threshold") {

@@ -52,8 +52,8 @@ Result<ElfFile> ElfFile::open(const std::string& path, uint16_t machine) {
         ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
         if (n <= 0) {
             ::close(fd);
-            return make_error(path + ": read failed: " +
-                              (n < 0 ? std::strerror(errno) : "file shrank"));
+            return make_error(path +
+                              ": read failed: " + (n < 0 ? std::strerror(errno) : "file shrank"));
         }
         done += static_cast<size_t>(n);
     }

@@ -32,7 +32,7 @@ struct ElfSymbol {
 };
 
 class ElfFile {
-public:
+  public:
     // Reads and validates `path`. `machine` is the required e_machine (EM_RISCV).
     static Result<ElfFile> open(const std::string& path, uint16_t machine);
     // Same, from bytes already in memory (tests, fuzzing).
@@ -51,7 +51,7 @@ public:
     std::string interpreter() const;
     const std::string& name() const { return name_; }
 
-private:
+  private:
     std::string name_;
     std::vector<uint8_t> bytes_;
     Elf64_Ehdr ehdr_{};

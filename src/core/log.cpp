@@ -14,8 +14,12 @@ struct Named {
     uint32_t bit;
 };
 constexpr Named kNames[] = {
-    {"in_asm", kInAsm}, {"exec", kExec},        {"strace", kStrace},
-    {"unimp", kUnimp},  {"guest_errors", kGuestErrors}, {"page", kPage},
+    {"in_asm", kInAsm},
+    {"exec", kExec},
+    {"strace", kStrace},
+    {"unimp", kUnimp},
+    {"guest_errors", kGuestErrors},
+    {"page", kPage},
 };
 }  // namespace
 

@@ -10,18 +10,20 @@
 namespace xvm::log {
 
 enum Category : uint32_t {
-    kInAsm = 1u << 0,    // decoded guest blocks
-    kExec = 1u << 1,     // each executed block
-    kStrace = 1u << 2,   // system calls
-    kUnimp = 1u << 3,    // unimplemented features the guest touched
+    kInAsm = 1u << 0,   // decoded guest blocks
+    kExec = 1u << 1,    // each executed block
+    kStrace = 1u << 2,  // system calls
+    kUnimp = 1u << 3,   // unimplemented features the guest touched
     kGuestErrors = 1u << 4,
-    kPage = 1u << 5,     // guest mappings
+    kPage = 1u << 5,  // guest mappings
 };
 
 extern uint32_t g_enabled;
 extern FILE* g_out;
 
-inline bool enabled(Category c) { return (g_enabled & c) != 0; }
+inline bool enabled(Category c) {
+    return (g_enabled & c) != 0;
+}
 
 // Parses a comma-separated list as qemu's -d does ("in_asm,strace"); returns false
 // and names the bad item in `bad` when one is unknown.
@@ -30,8 +32,8 @@ const char* category_help();
 
 }  // namespace xvm::log
 
-#define XVM_LOG(cat, ...)                                                  \
-    do {                                                                   \
-        if (::xvm::log::enabled(::xvm::log::cat)) [[unlikely]]            \
-            ::fmt::print(::xvm::log::g_out, __VA_ARGS__);                  \
+#define XVM_LOG(cat, ...)                                      \
+    do {                                                       \
+        if (::xvm::log::enabled(::xvm::log::cat)) [[unlikely]] \
+            ::fmt::print(::xvm::log::g_out, __VA_ARGS__);      \
     } while (0)

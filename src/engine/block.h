@@ -34,15 +34,15 @@ struct BlockLinks {
 // Handler indexes: the Ops, then these.
 enum : uint16_t {
     kHandlerEnd = riscv::kOpCount,  // falls through to the next block
-    kHandlerJitEntry,                // the block has compiled code: hand over
+    kHandlerJitEntry,               // the block has compiled code: hand over
     kHandlerCount,
 };
 
 struct Block {
     uint64_t pc;
-    uint64_t end_pc;         // address after the last instruction
-    uint32_t count;          // guest instructions, not counting the synthetic end
-    uint32_t exec_count = 0;  // entries through indirect jumps, for tiering
+    uint64_t end_pc;                      // address after the last instruction
+    uint32_t count;                       // guest instructions, not counting the synthetic end
+    uint32_t exec_count = 0;              // entries through indirect jumps, for tiering
     const void* first_handler = nullptr;  // insns[0]'s own handler while it is kHandlerJitEntry
     Insn* insns;  // count instructions, a synthetic end if needed, then BlockLinks
     BlockLinks& links() { return *reinterpret_cast<BlockLinks*>(insns + terminal() + 1); }

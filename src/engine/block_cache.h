@@ -12,7 +12,7 @@
 namespace xvm::engine {
 
 class BlockCache {
-public:
+  public:
     static constexpr unsigned kJumpCacheBits = 12;
 
     Block* find(uint64_t pc) {
@@ -34,7 +34,7 @@ public:
     size_t blocks() const { return map_.size(); }
     uint64_t flushes() const { return flushes_; }
 
-private:
+  private:
     static unsigned index(uint64_t pc) { return (pc >> 1) & ((1u << kJumpCacheBits) - 1); }
     void* carve(size_t bytes);
 

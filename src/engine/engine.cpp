@@ -38,7 +38,8 @@ Stop Engine::run() {
     rec.space = &space_;
     if (sigsetjmp(rec.env, 0) != 0) {
         unblock_fault_signals();
-        cpu_.pc = jit_ && jit_->owns(rec.host_pc) ? jit_->fault_pc(rec.host_pc) : interp_->fault_pc();
+        cpu_.pc =
+            jit_ && jit_->owns(rec.host_pc) ? jit_->fault_pc(rec.host_pc) : interp_->fault_pc();
         return Stop{rec.write ? StopReason::StoreFault : StopReason::LoadFault, rec.guest_addr};
     }
     rec.armed = true;
@@ -69,8 +70,10 @@ bool Engine::run_compiled(jit::JitBlock* b, Stop& stop) {
             if (jit_->stats().cache_flushes != flushes) r = nullptr;
         }
         if (!next) return false;
-        if (indirect) jit_->fill_jump_cache(cpu_.pc, next);
-        else if (r) jit_->link(r, next);
+        if (indirect)
+            jit_->fill_jump_cache(cpu_.pc, next);
+        else if (r)
+            jit_->link(r, next);
         b = next;
     }
 }
@@ -99,11 +102,8 @@ Stop Engine::loop() {
             case StopReason::Hot:
                 if (jit_->compile(cpu_.pc)) interp_->mark_compiled(cpu_.pc);
                 continue;
-            case StopReason::FenceI:
-                flush_code();
-                return s;
-            default:
-                return s;
+            case StopReason::FenceI: flush_code(); return s;
+            default: return s;
         }
     }
 }

@@ -23,7 +23,7 @@ struct EngineOptions {
 };
 
 class Engine {
-public:
+  public:
     static Result<std::unique_ptr<Engine>> create(riscv::Cpu& cpu, mem::AddressSpace& space,
                                                   const EngineOptions& opts);
     Stop run();
@@ -36,7 +36,7 @@ public:
     EngineKind kind() const { return opts_.kind; }
     uint64_t jit_entries() const { return jit_entries_; }
 
-private:
+  private:
     Engine(riscv::Cpu& cpu, mem::AddressSpace& space, const EngineOptions& opts)
         : cpu_(cpu), space_(space), opts_(opts) {}
     Stop loop();

@@ -51,7 +51,9 @@ void install_fault_handler() {
     });
 }
 
-FaultRecovery& thread_fault_recovery() { return t_recovery; }
+FaultRecovery& thread_fault_recovery() {
+    return t_recovery;
+}
 
 void unblock_fault_signals() {
     sigset_t set;

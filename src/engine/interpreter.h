@@ -39,7 +39,7 @@ struct InterpStats {
 };
 
 class Interpreter {
-public:
+  public:
     static constexpr uint32_t kMaxBlockInsns = 64;
 
     Interpreter(riscv::Cpu& cpu, mem::AddressSpace& space);
@@ -64,14 +64,16 @@ public:
     uint64_t fault_pc() const { return fault_insn_ ? fault_insn_->pc : cpu_.pc; }
     // Asks a running run() to return at the next block boundary (any thread,
     // async-signal-safe).
-    void request_exit() { std::atomic_ref<uint8_t>(cpu_.exit_request).store(1, std::memory_order_relaxed); }
+    void request_exit() {
+        std::atomic_ref<uint8_t>(cpu_.exit_request).store(1, std::memory_order_relaxed);
+    }
     // Drops all decoded code (fence.i, munmap/mprotect of code).
     void flush_code() { cache_.flush(); }
 
     const InterpStats& stats() const { return stats_; }
     const BlockCache& cache() const { return cache_; }
 
-private:
+  private:
     // Decodes the block at pc; nullptr if pc itself cannot be fetched.
     Block* build_block(uint64_t pc);
     Block* lookup(uint64_t pc) {

@@ -23,7 +23,9 @@ static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<size_t>(Opcode::Co
 
 }  // namespace
 
-const OpInfo& info(Opcode op) { return kInfo[static_cast<unsigned>(op)]; }
+const OpInfo& info(Opcode op) {
+    return kInfo[static_cast<unsigned>(op)];
+}
 
 Value Builder::emit(Opcode op, Value a, Value b, Value c, int64_t imm) {
     Inst in;
@@ -44,18 +46,20 @@ std::string print(const Block& b) {
         const OpInfo& oi = info(in.op);
         std::string line = oi.result == Type::Void ? "      " : fmt::format("  v{:<3} = ", k);
         line += oi.name;
-        for (unsigned a = 0; a < oi.nargs; ++a) line += fmt::format("{}v{}", a ? ", " : " ", in.args[a]);
+        for (unsigned a = 0; a < oi.nargs; ++a)
+            line += fmt::format("{}v{}", a ? ", " : " ", in.args[a]);
         switch (in.op) {
             case Opcode::Const: line += fmt::format(" {:#x}", in.imm); break;
             case Opcode::GetReg:
             case Opcode::SetReg:
-                line += fmt::format(" {}{}", oi.nargs ? ", " : " ",
-                                    in.imm < 32 ? fmt::format("x{}", in.imm)
-                                                : fmt::format("f{}", in.imm - 32));
+                line += fmt::format(
+                    " {}{}", oi.nargs ? ", " : " ",
+                    in.imm < 32 ? fmt::format("x{}", in.imm) : fmt::format("f{}", in.imm - 32));
                 break;
-            case Opcode::Call0: case Opcode::Call1: case Opcode::Call2: case Opcode::Call3:
-                line += fmt::format(" [helper {}]", in.imm);
-                break;
+            case Opcode::Call0:
+            case Opcode::Call1:
+            case Opcode::Call2:
+            case Opcode::Call3: line += fmt::format(" [helper {}]", in.imm); break;
             default:
                 if (in.op >= Opcode::Load8S && in.op <= Opcode::Store64)
                     line += fmt::format("  ; pc {:#x}", in.imm);
@@ -69,8 +73,12 @@ std::string print(const Block& b) {
             out += fmt::format("  branch v{} ? {:#x} : {:#x}\n", b.term.value, b.term.taken,
                                b.term.fallthrough);
             break;
-        case Terminal::Kind::Indirect: out += fmt::format("  jump indirect v{}\n", b.term.value); break;
-        case Terminal::Kind::Exit: out += fmt::format("  exit to engine at {:#x}\n", b.term.taken); break;
+        case Terminal::Kind::Indirect:
+            out += fmt::format("  jump indirect v{}\n", b.term.value);
+            break;
+        case Terminal::Kind::Exit:
+            out += fmt::format("  exit to engine at {:#x}\n", b.term.taken);
+            break;
     }
     return out;
 }

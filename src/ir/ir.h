@@ -50,15 +50,15 @@ struct Terminal {
 };
 
 struct Block {
-    uint64_t pc = 0;          // guest address of the first instruction
-    uint32_t guest_insns = 0; // guest instructions covered
+    uint64_t pc = 0;           // guest address of the first instruction
+    uint32_t guest_insns = 0;  // guest instructions covered
     std::vector<Inst> insts;
     Terminal term;
 };
 
 // Appends instructions to a block; every helper returns the new value.
 class Builder {
-public:
+  public:
     explicit Builder(Block& b) : b_(b) {}
     Value emit(Opcode op, Value a = kNoValue, Value b = kNoValue, Value c = kNoValue,
                int64_t imm = 0);
@@ -71,7 +71,7 @@ public:
     }
     Block& block() { return b_; }
 
-private:
+  private:
     Block& b_;
 };
 

@@ -27,7 +27,9 @@ Result<std::unique_ptr<CodeCache>> CodeCache::create(size_t bytes) {
     return std::unique_ptr<CodeCache>(new CodeCache(static_cast<uint8_t*>(p), bytes));
 }
 
-CodeCache::~CodeCache() { munmap(mem_, size_); }
+CodeCache::~CodeCache() {
+    munmap(mem_, size_);
+}
 
 JitBlock* CodeCache::add(std::unique_ptr<JitBlock> b) {
     JitBlock* raw = b.get();

@@ -37,7 +37,7 @@ struct JitBlock {
 };
 
 class CodeCache {
-public:
+  public:
     static Result<std::unique_ptr<CodeCache>> create(size_t bytes);
     ~CodeCache();
 
@@ -64,7 +64,7 @@ public:
     void flush();
     size_t blocks() const { return by_pc_.size(); }
 
-private:
+  private:
     CodeCache(uint8_t* mem, size_t size) : mem_(mem), size_(size) {}
     uint8_t* mem_;
     size_t size_;

@@ -29,12 +29,12 @@ struct JitStats {
     uint64_t code_bytes = 0;
     uint64_t cache_flushes = 0;  // reclaims when full, plus invalidations
     uint64_t links = 0;
-    uint64_t exits = 0;          // returns from compiled code to the engine
+    uint64_t exits = 0;  // returns from compiled code to the engine
     uint64_t compile_ns = 0;
 };
 
 class Jit {
-public:
+  public:
     static Result<std::unique_ptr<Jit>> create(riscv::Cpu& cpu, mem::AddressSpace& space,
                                                const JitOptions& opts);
 
@@ -62,7 +62,7 @@ public:
     const JitStats& stats() const { return stats_; }
     size_t code_used() const { return cache_->used(); }
 
-private:
+  private:
     using EnterFn = const ExitRecord* (*)(riscv::Cpu*, const uint8_t*, uint8_t*, uint64_t);
     Jit(riscv::Cpu& cpu, mem::AddressSpace& space, const JitOptions& opts)
         : cpu_(cpu), space_(space), opts_(opts) {}

@@ -14,20 +14,26 @@ using riscv::Op;
 constexpr unsigned kF = 32;  // IR register number of f0
 
 class Lifter {
-public:
+  public:
     Lifter(ir::Block& b) : b_(b), ir_(b) {}
 
     // Lifts one instruction; false if the IR does not cover it (nothing emitted).
     // Sets `ends` when the instruction ends the block (the terminal is set).
     bool lift(const riscv::Decoded& d, uint64_t pc, bool& ends);
 
-private:
+  private:
     Value x(unsigned r) { return ir_.get_reg(r); }
-    Value f(unsigned r) { return ir_.emit(Opcode::GetReg, ir::kNoValue, ir::kNoValue, ir::kNoValue, kF + r); }
+    Value f(unsigned r) {
+        return ir_.emit(Opcode::GetReg, ir::kNoValue, ir::kNoValue, ir::kNoValue, kF + r);
+    }
     void set_x(unsigned r, Value v) { ir_.set_reg(r, v); }
-    void set_f(unsigned r, Value v) { ir_.emit(Opcode::SetReg, v, ir::kNoValue, ir::kNoValue, kF + r); }
+    void set_f(unsigned r, Value v) {
+        ir_.emit(Opcode::SetReg, v, ir::kNoValue, ir::kNoValue, kF + r);
+    }
     Value c(int64_t v) { return ir_.constant(v); }
-    Value op(Opcode o, Value a, Value b = ir::kNoValue, Value d = ir::kNoValue) { return ir_.emit(o, a, b, d); }
+    Value op(Opcode o, Value a, Value b = ir::kNoValue, Value d = ir::kNoValue) {
+        return ir_.emit(o, a, b, d);
+    }
     Value sx(Value v) { return op(Opcode::Sext32, v); }
     Value zx(Value v) { return op(Opcode::Zext32, v); }
     Value mem(Opcode o, Value a, Value v, uint64_t pc) {
@@ -35,10 +41,14 @@ private:
     }
     Value call(Helper h, unsigned rm, Value a, Value b = ir::kNoValue, Value d = ir::kNoValue) {
         const int64_t imm = static_cast<int64_t>(h) | static_cast<int64_t>(rm) << 16;
-        Opcode o = d != ir::kNoValue ? Opcode::Call3 : b != ir::kNoValue ? Opcode::Call2 : Opcode::Call1;
+        Opcode o = d != ir::kNoValue   ? Opcode::Call3
+                   : b != ir::kNoValue ? Opcode::Call2
+                                       : Opcode::Call1;
         return ir_.emit(o, a, b, d, imm);
     }
-    Value box(Value v) { return op(Opcode::Or, zx(v), c(static_cast<int64_t>(0xffffffff00000000ull))); }
+    Value box(Value v) {
+        return op(Opcode::Or, zx(v), c(static_cast<int64_t>(0xffffffff00000000ull)));
+    }
     // A single read from an FP register: canonical NaN unless properly NaN-boxed.
     Value unbox(Value r) {
         Value boxed = op(Opcode::CmpEq, op(Opcode::Shr, r, c(32)), c(0xffffffff));
@@ -59,7 +69,9 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
     auto rr = [&](Opcode o) { set_x(d.rd, op(o, x(d.rs1), x(d.rs2))); };
     auto ri = [&](Opcode o) { set_x(d.rd, op(o, x(d.rs1), c(imm))); };
     auto rrw = [&](Opcode o) { set_x(d.rd, sx(op(o, x(d.rs1), x(d.rs2)))); };
-    auto load = [&](Opcode o) { set_x(d.rd, mem(o, op(Opcode::Add, x(d.rs1), c(imm)), ir::kNoValue, pc)); };
+    auto load = [&](Opcode o) {
+        set_x(d.rd, mem(o, op(Opcode::Add, x(d.rs1), c(imm)), ir::kNoValue, pc));
+    };
     auto store = [&](Opcode o) { mem(o, op(Opcode::Add, x(d.rs1), c(imm)), x(d.rs2), pc); };
     auto f2 = [&](Helper h, bool single) {
         Value v = call(h, d.rm, f(d.rs1), f(d.rs2));
@@ -93,12 +105,30 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
             ends = true;
             return true;
         }
-        case Op::beq: branch(Opcode::CmpEq, d, pc); ends = true; return true;
-        case Op::bne: branch(Opcode::CmpNe, d, pc); ends = true; return true;
-        case Op::blt: branch(Opcode::CmpLt, d, pc); ends = true; return true;
-        case Op::bge: branch(Opcode::CmpGe, d, pc); ends = true; return true;
-        case Op::bltu: branch(Opcode::CmpLtU, d, pc); ends = true; return true;
-        case Op::bgeu: branch(Opcode::CmpGeU, d, pc); ends = true; return true;
+        case Op::beq:
+            branch(Opcode::CmpEq, d, pc);
+            ends = true;
+            return true;
+        case Op::bne:
+            branch(Opcode::CmpNe, d, pc);
+            ends = true;
+            return true;
+        case Op::blt:
+            branch(Opcode::CmpLt, d, pc);
+            ends = true;
+            return true;
+        case Op::bge:
+            branch(Opcode::CmpGe, d, pc);
+            ends = true;
+            return true;
+        case Op::bltu:
+            branch(Opcode::CmpLtU, d, pc);
+            ends = true;
+            return true;
+        case Op::bgeu:
+            branch(Opcode::CmpGeU, d, pc);
+            ends = true;
+            return true;
         case Op::lb: load(Opcode::Load8S); return true;
         case Op::lh: load(Opcode::Load16S); return true;
         case Op::lw: load(Opcode::Load32S); return true;
@@ -135,9 +165,15 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
         case Op::sraiw: set_x(d.rd, sx(op(Opcode::Sar, sx(x(d.rs1)), c(imm)))); return true;
         case Op::addw: rrw(Opcode::Add); return true;
         case Op::subw: rrw(Opcode::Sub); return true;
-        case Op::sllw: set_x(d.rd, sx(op(Opcode::Shl, x(d.rs1), op(Opcode::And, x(d.rs2), c(31))))); return true;
-        case Op::srlw: set_x(d.rd, sx(op(Opcode::Shr, zx(x(d.rs1)), op(Opcode::And, x(d.rs2), c(31))))); return true;
-        case Op::sraw: set_x(d.rd, sx(op(Opcode::Sar, sx(x(d.rs1)), op(Opcode::And, x(d.rs2), c(31))))); return true;
+        case Op::sllw:
+            set_x(d.rd, sx(op(Opcode::Shl, x(d.rs1), op(Opcode::And, x(d.rs2), c(31)))));
+            return true;
+        case Op::srlw:
+            set_x(d.rd, sx(op(Opcode::Shr, zx(x(d.rs1)), op(Opcode::And, x(d.rs2), c(31)))));
+            return true;
+        case Op::sraw:
+            set_x(d.rd, sx(op(Opcode::Sar, sx(x(d.rs1)), op(Opcode::And, x(d.rs2), c(31)))));
+            return true;
 
         // ---- M ----
         case Op::mul: rr(Opcode::Mul); return true;
@@ -155,32 +191,68 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
         case Op::remuw: set_x(d.rd, sx(op(Opcode::RemU, zx(x(d.rs1)), zx(x(d.rs2))))); return true;
 
         // ---- Zba ----
-        case Op::sh1add: set_x(d.rd, op(Opcode::Add, op(Opcode::Shl, x(d.rs1), c(1)), x(d.rs2))); return true;
-        case Op::sh2add: set_x(d.rd, op(Opcode::Add, op(Opcode::Shl, x(d.rs1), c(2)), x(d.rs2))); return true;
-        case Op::sh3add: set_x(d.rd, op(Opcode::Add, op(Opcode::Shl, x(d.rs1), c(3)), x(d.rs2))); return true;
+        case Op::sh1add:
+            set_x(d.rd, op(Opcode::Add, op(Opcode::Shl, x(d.rs1), c(1)), x(d.rs2)));
+            return true;
+        case Op::sh2add:
+            set_x(d.rd, op(Opcode::Add, op(Opcode::Shl, x(d.rs1), c(2)), x(d.rs2)));
+            return true;
+        case Op::sh3add:
+            set_x(d.rd, op(Opcode::Add, op(Opcode::Shl, x(d.rs1), c(3)), x(d.rs2)));
+            return true;
         case Op::add_uw: set_x(d.rd, op(Opcode::Add, zx(x(d.rs1)), x(d.rs2))); return true;
-        case Op::sh1add_uw: set_x(d.rd, op(Opcode::Add, op(Opcode::Shl, zx(x(d.rs1)), c(1)), x(d.rs2))); return true;
-        case Op::sh2add_uw: set_x(d.rd, op(Opcode::Add, op(Opcode::Shl, zx(x(d.rs1)), c(2)), x(d.rs2))); return true;
-        case Op::sh3add_uw: set_x(d.rd, op(Opcode::Add, op(Opcode::Shl, zx(x(d.rs1)), c(3)), x(d.rs2))); return true;
+        case Op::sh1add_uw:
+            set_x(d.rd, op(Opcode::Add, op(Opcode::Shl, zx(x(d.rs1)), c(1)), x(d.rs2)));
+            return true;
+        case Op::sh2add_uw:
+            set_x(d.rd, op(Opcode::Add, op(Opcode::Shl, zx(x(d.rs1)), c(2)), x(d.rs2)));
+            return true;
+        case Op::sh3add_uw:
+            set_x(d.rd, op(Opcode::Add, op(Opcode::Shl, zx(x(d.rs1)), c(3)), x(d.rs2)));
+            return true;
         case Op::slli_uw: set_x(d.rd, op(Opcode::Shl, zx(x(d.rs1)), c(imm))); return true;
 
         // ---- Zbb ----
-        case Op::andn: set_x(d.rd, op(Opcode::And, x(d.rs1), op(Opcode::Not, x(d.rs2)))); return true;
+        case Op::andn:
+            set_x(d.rd, op(Opcode::And, x(d.rs1), op(Opcode::Not, x(d.rs2))));
+            return true;
         case Op::orn: set_x(d.rd, op(Opcode::Or, x(d.rs1), op(Opcode::Not, x(d.rs2)))); return true;
-        case Op::xnor: set_x(d.rd, op(Opcode::Not, op(Opcode::Xor, x(d.rs1), x(d.rs2)))); return true;
+        case Op::xnor:
+            set_x(d.rd, op(Opcode::Not, op(Opcode::Xor, x(d.rs1), x(d.rs2))));
+            return true;
         case Op::clz: set_x(d.rd, op(Opcode::Clz, x(d.rs1))); return true;
         case Op::ctz: set_x(d.rd, op(Opcode::Ctz, x(d.rs1))); return true;
         case Op::cpop: set_x(d.rd, op(Opcode::Popcnt, x(d.rs1))); return true;
         case Op::sext_b: set_x(d.rd, op(Opcode::Sext8, x(d.rs1))); return true;
         case Op::sext_h: set_x(d.rd, op(Opcode::Sext16, x(d.rs1))); return true;
-        case Op::clzw: set_x(d.rd, op(Opcode::Sub, op(Opcode::Clz, zx(x(d.rs1))), c(32))); return true;
-        case Op::ctzw: set_x(d.rd, op(Opcode::Ctz, op(Opcode::Or, x(d.rs1), c(int64_t{1} << 32)))); return true;
+        case Op::clzw:
+            set_x(d.rd, op(Opcode::Sub, op(Opcode::Clz, zx(x(d.rs1))), c(32)));
+            return true;
+        case Op::ctzw:
+            set_x(d.rd, op(Opcode::Ctz, op(Opcode::Or, x(d.rs1), c(int64_t{1} << 32))));
+            return true;
         case Op::cpopw: set_x(d.rd, op(Opcode::Popcnt, zx(x(d.rs1)))); return true;
         case Op::zext_h: set_x(d.rd, op(Opcode::Zext16, x(d.rs1))); return true;
-        case Op::max: { Value a = x(d.rs1), b = x(d.rs2); set_x(d.rd, op(Opcode::Select, op(Opcode::CmpLt, a, b), b, a)); return true; }
-        case Op::maxu: { Value a = x(d.rs1), b = x(d.rs2); set_x(d.rd, op(Opcode::Select, op(Opcode::CmpLtU, a, b), b, a)); return true; }
-        case Op::min: { Value a = x(d.rs1), b = x(d.rs2); set_x(d.rd, op(Opcode::Select, op(Opcode::CmpLt, a, b), a, b)); return true; }
-        case Op::minu: { Value a = x(d.rs1), b = x(d.rs2); set_x(d.rd, op(Opcode::Select, op(Opcode::CmpLtU, a, b), a, b)); return true; }
+        case Op::max: {
+            Value a = x(d.rs1), b = x(d.rs2);
+            set_x(d.rd, op(Opcode::Select, op(Opcode::CmpLt, a, b), b, a));
+            return true;
+        }
+        case Op::maxu: {
+            Value a = x(d.rs1), b = x(d.rs2);
+            set_x(d.rd, op(Opcode::Select, op(Opcode::CmpLtU, a, b), b, a));
+            return true;
+        }
+        case Op::min: {
+            Value a = x(d.rs1), b = x(d.rs2);
+            set_x(d.rd, op(Opcode::Select, op(Opcode::CmpLt, a, b), a, b));
+            return true;
+        }
+        case Op::minu: {
+            Value a = x(d.rs1), b = x(d.rs2);
+            set_x(d.rd, op(Opcode::Select, op(Opcode::CmpLtU, a, b), a, b));
+            return true;
+        }
         case Op::rol: rr(Opcode::Rotl); return true;
         case Op::ror: rr(Opcode::Rotr); return true;
         case Op::rolw: rotw(Opcode::Rotl, x(d.rs2)); return true;
@@ -191,41 +263,71 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
         case Op::rev8: set_x(d.rd, op(Opcode::Bswap, x(d.rs1))); return true;
 
         // ---- Zbs ----
-        case Op::bclr: set_x(d.rd, op(Opcode::And, x(d.rs1), op(Opcode::Not, op(Opcode::Shl, c(1), x(d.rs2))))); return true;
-        case Op::bext: set_x(d.rd, op(Opcode::And, op(Opcode::Shr, x(d.rs1), x(d.rs2)), c(1))); return true;
-        case Op::binv: set_x(d.rd, op(Opcode::Xor, x(d.rs1), op(Opcode::Shl, c(1), x(d.rs2)))); return true;
-        case Op::bset: set_x(d.rd, op(Opcode::Or, x(d.rs1), op(Opcode::Shl, c(1), x(d.rs2)))); return true;
-        case Op::bclri: set_x(d.rd, op(Opcode::And, x(d.rs1), c(~(int64_t{1} << imm)))); return true;
-        case Op::bexti: set_x(d.rd, op(Opcode::And, op(Opcode::Shr, x(d.rs1), c(imm)), c(1))); return true;
+        case Op::bclr:
+            set_x(d.rd,
+                  op(Opcode::And, x(d.rs1), op(Opcode::Not, op(Opcode::Shl, c(1), x(d.rs2)))));
+            return true;
+        case Op::bext:
+            set_x(d.rd, op(Opcode::And, op(Opcode::Shr, x(d.rs1), x(d.rs2)), c(1)));
+            return true;
+        case Op::binv:
+            set_x(d.rd, op(Opcode::Xor, x(d.rs1), op(Opcode::Shl, c(1), x(d.rs2))));
+            return true;
+        case Op::bset:
+            set_x(d.rd, op(Opcode::Or, x(d.rs1), op(Opcode::Shl, c(1), x(d.rs2))));
+            return true;
+        case Op::bclri:
+            set_x(d.rd, op(Opcode::And, x(d.rs1), c(~(int64_t{1} << imm))));
+            return true;
+        case Op::bexti:
+            set_x(d.rd, op(Opcode::And, op(Opcode::Shr, x(d.rs1), c(imm)), c(1)));
+            return true;
         case Op::binvi: set_x(d.rd, op(Opcode::Xor, x(d.rs1), c(int64_t{1} << imm))); return true;
         case Op::bseti: set_x(d.rd, op(Opcode::Or, x(d.rs1), c(int64_t{1} << imm))); return true;
 
         // ---- F/D: memory and bit moves inline, arithmetic through helpers ----
-        case Op::flw: set_f(d.rd, box(mem(Opcode::Load32U, op(Opcode::Add, x(d.rs1), c(imm)), ir::kNoValue, pc))); return true;
-        case Op::fld: set_f(d.rd, mem(Opcode::Load64, op(Opcode::Add, x(d.rs1), c(imm)), ir::kNoValue, pc)); return true;
-        case Op::fsw: mem(Opcode::Store32, op(Opcode::Add, x(d.rs1), c(imm)), f(d.rs2), pc); return true;
-        case Op::fsd: mem(Opcode::Store64, op(Opcode::Add, x(d.rs1), c(imm)), f(d.rs2), pc); return true;
+        case Op::flw:
+            set_f(d.rd,
+                  box(mem(Opcode::Load32U, op(Opcode::Add, x(d.rs1), c(imm)), ir::kNoValue, pc)));
+            return true;
+        case Op::fld:
+            set_f(d.rd, mem(Opcode::Load64, op(Opcode::Add, x(d.rs1), c(imm)), ir::kNoValue, pc));
+            return true;
+        case Op::fsw:
+            mem(Opcode::Store32, op(Opcode::Add, x(d.rs1), c(imm)), f(d.rs2), pc);
+            return true;
+        case Op::fsd:
+            mem(Opcode::Store64, op(Opcode::Add, x(d.rs1), c(imm)), f(d.rs2), pc);
+            return true;
         case Op::fmv_x_w: set_x(d.rd, sx(f(d.rs1))); return true;
         case Op::fmv_w_x: set_f(d.rd, box(x(d.rs1))); return true;
         case Op::fmv_x_d: set_x(d.rd, f(d.rs1)); return true;
         case Op::fmv_d_x: set_f(d.rd, x(d.rs1)); return true;
-        case Op::fsgnj_d: case Op::fsgnjn_d: case Op::fsgnjx_d: {
+        case Op::fsgnj_d:
+        case Op::fsgnjn_d:
+        case Op::fsgnjx_d: {
             const Value sign = c(INT64_MIN);
             Value a = f(d.rs1), b = f(d.rs2);
             Value r;
-            if (d.op == Op::fsgnjx_d) r = op(Opcode::Xor, a, op(Opcode::And, b, sign));
-            else r = op(Opcode::Or, op(Opcode::And, a, c(INT64_MAX)),
-                        op(Opcode::And, d.op == Op::fsgnj_d ? b : op(Opcode::Not, b), sign));
+            if (d.op == Op::fsgnjx_d)
+                r = op(Opcode::Xor, a, op(Opcode::And, b, sign));
+            else
+                r = op(Opcode::Or, op(Opcode::And, a, c(INT64_MAX)),
+                       op(Opcode::And, d.op == Op::fsgnj_d ? b : op(Opcode::Not, b), sign));
             set_f(d.rd, r);
             return true;
         }
-        case Op::fsgnj_s: case Op::fsgnjn_s: case Op::fsgnjx_s: {
+        case Op::fsgnj_s:
+        case Op::fsgnjn_s:
+        case Op::fsgnjx_s: {
             const Value sign = c(0x80000000);
             Value a = unbox(f(d.rs1)), b = unbox(f(d.rs2));
             Value r;
-            if (d.op == Op::fsgnjx_s) r = op(Opcode::Xor, a, op(Opcode::And, b, sign));
-            else r = op(Opcode::Or, op(Opcode::And, a, c(0x7fffffff)),
-                        op(Opcode::And, d.op == Op::fsgnj_s ? b : op(Opcode::Not, b), sign));
+            if (d.op == Op::fsgnjx_s)
+                r = op(Opcode::Xor, a, op(Opcode::And, b, sign));
+            else
+                r = op(Opcode::Or, op(Opcode::And, a, c(0x7fffffff)),
+                       op(Opcode::And, d.op == Op::fsgnj_s ? b : op(Opcode::Not, b), sign));
             set_f(d.rd, box(r));
             return true;
         }
@@ -280,17 +382,40 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
 
         // The interpreter runs these: system instructions, CSRs (including frm,
         // which the JIT's FP helpers rely on being valid), fences, atomics.
-        case Op::fence: case Op::fence_i: case Op::ecall: case Op::ebreak:
-        case Op::csrrw: case Op::csrrs: case Op::csrrc: case Op::csrrwi: case Op::csrrsi:
+        case Op::fence:
+        case Op::fence_i:
+        case Op::ecall:
+        case Op::ebreak:
+        case Op::csrrw:
+        case Op::csrrs:
+        case Op::csrrc:
+        case Op::csrrwi:
+        case Op::csrrsi:
         case Op::csrrci:
-        case Op::lr_w: case Op::sc_w: case Op::amoswap_w: case Op::amoadd_w: case Op::amoxor_w:
-        case Op::amoand_w: case Op::amoor_w: case Op::amomin_w: case Op::amomax_w:
-        case Op::amominu_w: case Op::amomaxu_w:
-        case Op::lr_d: case Op::sc_d: case Op::amoswap_d: case Op::amoadd_d: case Op::amoxor_d:
-        case Op::amoand_d: case Op::amoor_d: case Op::amomin_d: case Op::amomax_d:
-        case Op::amominu_d: case Op::amomaxu_d:
-        case Op::illegal: case Op::count:
-            return false;
+        case Op::lr_w:
+        case Op::sc_w:
+        case Op::amoswap_w:
+        case Op::amoadd_w:
+        case Op::amoxor_w:
+        case Op::amoand_w:
+        case Op::amoor_w:
+        case Op::amomin_w:
+        case Op::amomax_w:
+        case Op::amominu_w:
+        case Op::amomaxu_w:
+        case Op::lr_d:
+        case Op::sc_d:
+        case Op::amoswap_d:
+        case Op::amoadd_d:
+        case Op::amoxor_d:
+        case Op::amoand_d:
+        case Op::amoor_d:
+        case Op::amomin_d:
+        case Op::amomax_d:
+        case Op::amominu_d:
+        case Op::amomaxu_d:
+        case Op::illegal:
+        case Op::count: return false;
     }
     return false;
 }

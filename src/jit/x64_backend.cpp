@@ -31,16 +31,18 @@ struct Loc {
     int64_t imm = 0;
 };
 
-bool fits_i32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+bool fits_i32(int64_t v) {
+    return v >= INT32_MIN && v <= INT32_MAX;
+}
 
 class Emitter : public CodeGenerator {
-public:
+  public:
     Emitter(const ir::Block& b, JitBlock& jb, const BackendContext& ctx, size_t max, uint8_t* at)
         : CodeGenerator(max, at), b_(b), jb_(jb), ctx_(ctx) {}
 
     bool run();
 
-private:
+  private:
     void load(const Reg64& dst, Value v);
     void put(Value v, const Reg64& src);
     Address slot(unsigned s) { return qword[rsp + 8 * s]; }
@@ -85,9 +87,12 @@ void Emitter::load(const Reg64& dst, Value v) {
     const Loc& l = loc_[v];
     switch (l.kind) {
         case Loc::Const:
-            if (l.imm == 0) xor_(dst.cvt32(), dst.cvt32());
-            else if (l.imm > 0 && l.imm <= UINT32_MAX) mov(dst.cvt32(), static_cast<uint32_t>(l.imm));
-            else mov(dst, l.imm);
+            if (l.imm == 0)
+                xor_(dst.cvt32(), dst.cvt32());
+            else if (l.imm > 0 && l.imm <= UINT32_MAX)
+                mov(dst.cvt32(), static_cast<uint32_t>(l.imm));
+            else
+                mov(dst, l.imm);
             break;
         case Loc::Reg:
             if (kAlloc[l.reg].getIdx() != dst.getIdx()) mov(dst, kAlloc[l.reg]);
@@ -275,7 +280,8 @@ void Emitter::emit_inst(Value k) {
         case Opcode::Count: return;
         case Opcode::GetReg: {
             const Loc& l = loc_[k];
-            if (l.kind == Loc::Reg) mov(kAlloc[l.reg], qword[rbx + reg_offset(in.imm)]);
+            if (l.kind == Loc::Reg)
+                mov(kAlloc[l.reg], qword[rbx + reg_offset(in.imm)]);
             else if (l.kind == Loc::Slot) {
                 mov(rax, qword[rbx + reg_offset(in.imm)]);
                 mov(slot(k), rax);
@@ -284,7 +290,8 @@ void Emitter::emit_inst(Value k) {
         }
         case Opcode::SetReg: {
             const Loc& v = loc_[in.args[0]];
-            if (v.kind == Loc::Reg) mov(qword[rbx + reg_offset(in.imm)], kAlloc[v.reg]);
+            if (v.kind == Loc::Reg)
+                mov(qword[rbx + reg_offset(in.imm)], kAlloc[v.reg]);
             else if (v.kind == Loc::Const && fits_i32(v.imm))
                 mov(qword[rbx + reg_offset(in.imm)], static_cast<uint32_t>(v.imm));
             else {
@@ -321,8 +328,10 @@ void Emitter::emit_inst(Value k) {
         case Opcode::MulHU:
             load(rax, in.args[0]);
             load(rcx, in.args[1]);
-            if (in.op == Opcode::MulH) imul(rcx);
-            else mul(rcx);
+            if (in.op == Opcode::MulH)
+                imul(rcx);
+            else
+                mul(rcx);
             put(k, rdx);
             return;
         case Opcode::MulHSU:
@@ -340,8 +349,20 @@ void Emitter::emit_inst(Value k) {
         case Opcode::DivU: divide(k, false, false); return;
         case Opcode::Rem: divide(k, true, true); return;
         case Opcode::RemU: divide(k, false, true); return;
-        case Opcode::Not: { const Reg64 d = dest(k); load(d, in.args[0]); not_(d); put(k, d); return; }
-        case Opcode::Neg: { const Reg64 d = dest(k); load(d, in.args[0]); neg(d); put(k, d); return; }
+        case Opcode::Not: {
+            const Reg64 d = dest(k);
+            load(d, in.args[0]);
+            not_(d);
+            put(k, d);
+            return;
+        }
+        case Opcode::Neg: {
+            const Reg64 d = dest(k);
+            load(d, in.args[0]);
+            neg(d);
+            put(k, d);
+            return;
+        }
         case Opcode::Clz:
             load(rcx, in.args[0]);
             if (ctx_.has_lzcnt) {
@@ -371,16 +392,30 @@ void Emitter::emit_inst(Value k) {
             }
             put(k, rax);
             return;
-        case Opcode::Popcnt: load(rcx, in.args[0]); popcnt(rax, rcx); put(k, rax); return;
-        case Opcode::Bswap: load(rax, in.args[0]); bswap(rax); put(k, rax); return;
-        case Opcode::Sext8: case Opcode::Sext16: case Opcode::Sext32:
-        case Opcode::Zext8: case Opcode::Zext16: case Opcode::Zext32: {
+        case Opcode::Popcnt:
+            load(rcx, in.args[0]);
+            popcnt(rax, rcx);
+            put(k, rax);
+            return;
+        case Opcode::Bswap:
+            load(rax, in.args[0]);
+            bswap(rax);
+            put(k, rax);
+            return;
+        case Opcode::Sext8:
+        case Opcode::Sext16:
+        case Opcode::Sext32:
+        case Opcode::Zext8:
+        case Opcode::Zext16:
+        case Opcode::Zext32: {
             // Straight from the source register when there is one.
             const Reg64 d = dest(k);
             const Loc& a = loc_[in.args[0]];
             Reg64 src = rax;
-            if (a.kind == Loc::Reg) src = kAlloc[a.reg];
-            else load(rax, in.args[0]);
+            if (a.kind == Loc::Reg)
+                src = kAlloc[a.reg];
+            else
+                load(rax, in.args[0]);
             switch (in.op) {
                 case Opcode::Sext8: movsx(d, src.cvt8()); break;
                 case Opcode::Sext16: movsx(d, src.cvt16()); break;
@@ -406,8 +441,13 @@ void Emitter::emit_inst(Value k) {
             cmovz(rax, rcx);
             put(k, rax);
             return;
-        case Opcode::Load8S: case Opcode::Load8U: case Opcode::Load16S: case Opcode::Load16U:
-        case Opcode::Load32S: case Opcode::Load32U: case Opcode::Load64: {
+        case Opcode::Load8S:
+        case Opcode::Load8U:
+        case Opcode::Load16S:
+        case Opcode::Load16U:
+        case Opcode::Load32S:
+        case Opcode::Load32U:
+        case Opcode::Load64: {
             load(rax, in.args[0]);
             and_(rax, r13);
             const Reg64 d = dest(k);
@@ -424,12 +464,16 @@ void Emitter::emit_inst(Value k) {
             put(k, d);
             return;
         }
-        case Opcode::Store8: case Opcode::Store16: case Opcode::Store32: case Opcode::Store64:
-        {
+        case Opcode::Store8:
+        case Opcode::Store16:
+        case Opcode::Store32:
+        case Opcode::Store64: {
             load(rax, in.args[0]);
             Reg64 v = rcx;
-            if (loc_[in.args[1]].kind == Loc::Reg) v = kAlloc[loc_[in.args[1]].reg];
-            else load(rcx, in.args[1]);
+            if (loc_[in.args[1]].kind == Loc::Reg)
+                v = kAlloc[loc_[in.args[1]].reg];
+            else
+                load(rcx, in.args[1]);
             and_(rax, r13);
             switch (in.op) {
                 case Opcode::Store8: mov(byte[r12 + rax], v.cvt8()); break;
@@ -440,9 +484,10 @@ void Emitter::emit_inst(Value k) {
         }
             memory_site(static_cast<uint64_t>(in.imm));
             return;
-        case Opcode::Call0: case Opcode::Call1: case Opcode::Call2: case Opcode::Call3:
-            call(k);
-            return;
+        case Opcode::Call0:
+        case Opcode::Call1:
+        case Opcode::Call2:
+        case Opcode::Call3: call(k); return;
     }
 }
 

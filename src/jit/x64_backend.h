@@ -18,7 +18,7 @@
 namespace xvm::jit {
 
 struct BackendContext {
-    uint8_t* epilogue = nullptr;     // returns rax (ExitRecord* or 0) to the engine
+    uint8_t* epilogue = nullptr;       // returns rax (ExitRecord* or 0) to the engine
     const void* jump_cache = nullptr;  // JumpCacheEntry[kJumpCacheSize]
     bool has_popcnt = true;
     bool has_lzcnt = true;

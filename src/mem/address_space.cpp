@@ -104,8 +104,8 @@ Result<void> AddressSpace::map(uint64_t g, uint64_t len, uint8_t prot) {
     return {};
 }
 
-Result<void> AddressSpace::map_file(uint64_t g, uint64_t len, uint8_t prot, int fd,
-                                    uint64_t offset, bool shared) {
+Result<void> AddressSpace::map_file(uint64_t g, uint64_t len, uint8_t prot, int fd, uint64_t offset,
+                                    bool shared) {
     if (!aligned_range(g, len)) return make_error("map: bad guest range");
     void* p = mmap(base_ + g, len, host_prot(prot), (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_FIXED,
                    fd, static_cast<off_t>(offset));
@@ -125,8 +125,8 @@ Result<void> AddressSpace::protect(uint64_t g, uint64_t len, uint8_t prot) {
 Result<void> AddressSpace::unmap(uint64_t g, uint64_t len) {
     if (!aligned_range(g, len)) return make_error("unmap: bad guest range");
     // Back to reserved-but-inaccessible; the reservation itself stays whole.
-    void* p = mmap(base_ + g, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
-                   -1, 0);
+    void* p = mmap(base_ + g, len, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
     if (p == MAP_FAILED) return make_error(std::string("unmap: ") + std::strerror(errno));
     set_prot(g, len, kProtNone);
     return {};

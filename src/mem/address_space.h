@@ -24,7 +24,7 @@ enum Prot : uint8_t {
 };
 
 class AddressSpace {
-public:
+  public:
     // Preferred size 2^39: Sv39's user half (2^38) is where guest mappings go; the
     // upper half stays inaccessible so sign-extended negative addresses fault.
     // Where the host cannot reserve that much (ulimit -v, valgrind), create()
@@ -89,8 +89,9 @@ public:
     }
     uint8_t* base() const { return base_; }
 
-private:
-    AddressSpace(uint8_t* base, uint8_t* prot, uint64_t size) : base_(base), prot_(prot), size_(size) {}
+  private:
+    AddressSpace(uint8_t* base, uint8_t* prot, uint64_t size)
+        : base_(base), prot_(prot), size_(size) {}
     bool aligned_range(uint64_t g, uint64_t len) const;
     static constexpr uint64_t kGuard = 1ull << 16;  // accesses that straddle the end
     void set_prot(uint64_t g, uint64_t len, uint8_t prot);

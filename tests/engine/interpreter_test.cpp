@@ -14,7 +14,7 @@ constexpr uint64_t kCode = 0x10000;
 constexpr uint64_t kData = 0x20000;
 
 class InterpreterTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         auto s = mem::AddressSpace::create();
         ASSERT_TRUE(s.ok()) << s.error().message;
@@ -125,8 +125,8 @@ TEST_F(InterpreterTest, LrScAndAmo) {
     a.emit(Asm::i(0x37, 0, 5, 0, 0) | (kData & 0xfffff000));
     a.addi(6, 0, 42).sd(6, 5, 0);
     a.lr_d(7, 5).addi(6, 0, 43).sc_d(10, 5, 6);  // succeeds: a0 = 0
-    a.sc_d(11, 5, 6);                               // no reservation: a1 = 1
-    a.addi(6, 0, 5).amoadd_w(12, 5, 6);             // a2 = old (43)
+    a.sc_d(11, 5, 6);                            // no reservation: a1 = 1
+    a.addi(6, 0, 5).amoadd_w(12, 5, 6);          // a2 = old (43)
     a.ld(13, 5, 0).ecall();
     load(a);
     interp->run();
@@ -157,7 +157,8 @@ TEST_F(InterpreterTest, UnknownCsrIsIllegalAndFflagsIsReadable) {
 }
 
 TEST_F(InterpreterTest, SelfModifyingCodeIsSeenAfterFenceI) {
-    ASSERT_TRUE(space->protect(kCode, 0x1000, mem::kProtRead | mem::kProtWrite | mem::kProtExec).ok());
+    ASSERT_TRUE(
+        space->protect(kCode, 0x1000, mem::kProtRead | mem::kProtWrite | mem::kProtExec).ok());
     Asm a;
     a.addi(10, 0, 1).ecall();
     load(a);

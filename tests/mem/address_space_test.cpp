@@ -27,11 +27,11 @@ TEST(AddressSpace, CheckedAccessesRefuseWhatTheGuestCannotTouch) {
     ASSERT_TRUE(as.map(0x10000, 0x1000, kProtRead).ok());
     std::vector<uint8_t> buf(256);
     EXPECT_TRUE(as.read(0x10000, buf.data(), buf.size()));
-    EXPECT_FALSE(as.write(0x10000, buf.data(), buf.size()));         // read-only
-    EXPECT_FALSE(as.read(0x10f80, buf.data(), buf.size()));          // runs off the mapping
-    EXPECT_FALSE(as.read(0x0, buf.data(), buf.size()));              // unmapped
-    EXPECT_FALSE(as.read(~0ull - 16, buf.data(), buf.size()));       // wraps around
-    EXPECT_FALSE(as.read(as.user_top() - 8, buf.data(), buf.size())); // past the top
+    EXPECT_FALSE(as.write(0x10000, buf.data(), buf.size()));           // read-only
+    EXPECT_FALSE(as.read(0x10f80, buf.data(), buf.size()));            // runs off the mapping
+    EXPECT_FALSE(as.read(0x0, buf.data(), buf.size()));                // unmapped
+    EXPECT_FALSE(as.read(~0ull - 16, buf.data(), buf.size()));         // wraps around
+    EXPECT_FALSE(as.read(as.user_top() - 8, buf.data(), buf.size()));  // past the top
     EXPECT_TRUE(as.read(0x10000, buf.data(), 0));
 }
 

@@ -10,7 +10,8 @@ namespace {
 uint64_t time_10mhz() {
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<uint64_t>(ts.tv_sec) * 10'000'000ull + static_cast<uint64_t>(ts.tv_nsec) / 100;
+    return static_cast<uint64_t>(ts.tv_sec) * 10'000'000ull +
+           static_cast<uint64_t>(ts.tv_nsec) / 100;
 }
 }  // namespace
 

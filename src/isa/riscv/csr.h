@@ -13,6 +13,8 @@ namespace xvm::riscv {
 bool csr_read(const Cpu& cpu, uint32_t csr, uint64_t& out);
 bool csr_write(Cpu& cpu, uint32_t csr, uint64_t value);
 
-inline bool csr_read_only(uint32_t csr) { return ((csr >> 10) & 3) == 3; }
+inline bool csr_read_only(uint32_t csr) {
+    return ((csr >> 10) & 3) == 3;
+}
 
 }  // namespace xvm::riscv

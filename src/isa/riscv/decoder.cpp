@@ -19,8 +19,31 @@ const InsnInfo kInsnInfo[kOpCount] = {
 namespace {
 
 enum class CFormat : uint8_t {
-    CIW, CLW, CLD, CSW, CSD, CIAddi, CIAddiw, CILi, CIAddi16sp, CILui, CBShift, CBAndi,
-    CA, CJ, CB, CISlli, CILwsp, CILdsp, CRJr, CRJalr, CRMv, CRAdd, CSSw, CSSd, CNone,
+    CIW,
+    CLW,
+    CLD,
+    CSW,
+    CSD,
+    CIAddi,
+    CIAddiw,
+    CILi,
+    CIAddi16sp,
+    CILui,
+    CBShift,
+    CBAndi,
+    CA,
+    CJ,
+    CB,
+    CISlli,
+    CILwsp,
+    CILdsp,
+    CRJr,
+    CRJalr,
+    CRMv,
+    CRAdd,
+    CSSw,
+    CSSd,
+    CNone,
 };
 
 struct CRow {
@@ -78,29 +101,32 @@ void extract_wide(Decoded& d, uint32_t w) {
     d.rs1 = bits(w, 19, 15);
     d.rs2 = bits(w, 24, 20);
     switch (info(d.op).format) {
-        case Format::R: case Format::R1: break;
+        case Format::R:
+        case Format::R1: break;
         case Format::R4:
             d.rs3 = bits(w, 31, 27);
             d.rm = bits(w, 14, 12);
             break;
-        case Format::Rm: case Format::Rm1: d.rm = bits(w, 14, 12); break;
+        case Format::Rm:
+        case Format::Rm1: d.rm = bits(w, 14, 12); break;
         case Format::I: d.imm = sext(bits(w, 31, 20), 12); break;
         case Format::S: d.imm = sext(bits(w, 31, 25) << 5 | bits(w, 11, 7), 12); break;
         case Format::B:
-            d.imm = sext(bit(w, 31) << 12 | bit(w, 7) << 11 | bits(w, 30, 25) << 5 |
-                             bits(w, 11, 8) << 1,
-                         13);
+            d.imm = sext(
+                bit(w, 31) << 12 | bit(w, 7) << 11 | bits(w, 30, 25) << 5 | bits(w, 11, 8) << 1,
+                13);
             break;
         case Format::U: d.imm = sext(w & 0xfffff000u, 32); break;
         case Format::J:
-            d.imm = sext(bit(w, 31) << 20 | bits(w, 19, 12) << 12 | bit(w, 20) << 11 |
-                             bits(w, 30, 21) << 1,
-                         21);
+            d.imm = sext(
+                bit(w, 31) << 20 | bits(w, 19, 12) << 12 | bit(w, 20) << 11 | bits(w, 30, 21) << 1,
+                21);
             break;
         case Format::Sh6: d.imm = bits(w, 25, 20); break;
         case Format::Sh5: d.imm = bits(w, 24, 20); break;
         case Format::Csr: d.imm = bits(w, 31, 20); break;
-        case Format::Amo: case Format::Lr: d.rm = bits(w, 26, 25); break;
+        case Format::Amo:
+        case Format::Lr: d.rm = bits(w, 26, 25); break;
         case Format::Fence: d.imm = bits(w, 31, 20); break;
         case Format::None: break;
     }
@@ -113,7 +139,9 @@ void extract_wide(Decoded& d, uint32_t w) {
 }
 
 // Register fields of the 3-bit compressed forms name x8-x15 / f8-f15.
-constexpr uint8_t creg(uint32_t v) { return static_cast<uint8_t>(8 + v); }
+constexpr uint8_t creg(uint32_t v) {
+    return static_cast<uint8_t>(8 + v);
+}
 
 // Fills d from a compressed row; returns false for reserved encodings.
 bool extract_narrow(Decoded& d, const CRow& r, uint32_t c) {
@@ -126,14 +154,16 @@ bool extract_narrow(Decoded& d, const CRow& r, uint32_t c) {
             d.rs1 = 2;
             d.imm = bits(c, 10, 7) << 6 | bits(c, 12, 11) << 4 | bit(c, 5) << 3 | bit(c, 6) << 2;
             return d.imm != 0;
-        case CFormat::CLW: case CFormat::CSW:
+        case CFormat::CLW:
+        case CFormat::CSW:
             d.rd = creg(bits(c, 4, 2));
             d.rs2 = d.rd;
             d.rs1 = creg(bits(c, 9, 7));
             d.imm = bits(c, 12, 10) << 3 | bit(c, 6) << 2 | bit(c, 5) << 6;
             if (r.format == CFormat::CSW) d.rd = 0;
             return true;
-        case CFormat::CLD: case CFormat::CSD:
+        case CFormat::CLD:
+        case CFormat::CSD:
             d.rd = creg(bits(c, 4, 2));
             d.rs2 = d.rd;
             d.rs1 = creg(bits(c, 9, 7));
@@ -178,8 +208,7 @@ bool extract_narrow(Decoded& d, const CRow& r, uint32_t c) {
         case CFormat::CJ:
             d.rd = 0;
             d.imm = sext(bit(c, 12) << 11 | bit(c, 8) << 10 | bits(c, 10, 9) << 8 | bit(c, 6) << 7 |
-                             bit(c, 7) << 6 | bit(c, 2) << 5 | bit(c, 11) << 4 |
-                             bits(c, 5, 3) << 1,
+                             bit(c, 7) << 6 | bit(c, 2) << 5 | bit(c, 11) << 4 | bits(c, 5, 3) << 1,
                          12);
             return true;
         case CFormat::CB:

@@ -50,21 +50,25 @@ struct InsnInfo {
 // Indexed by Op.
 extern const InsnInfo kInsnInfo[kOpCount];
 
-inline const InsnInfo& info(Op op) { return kInsnInfo[static_cast<unsigned>(op)]; }
+inline const InsnInfo& info(Op op) {
+    return kInsnInfo[static_cast<unsigned>(op)];
+}
 
 // One decoded instruction. Register numbers are the architectural ones (0-31).
 struct Decoded {
     Op op = Op::illegal;
     uint8_t rd = 0, rs1 = 0, rs2 = 0, rs3 = 0;
-    uint8_t rm = 0;   // rounding mode (F/D), or aq<<1|rl (A)
-    uint8_t len = 4;  // 2 for compressed encodings
-    int64_t imm = 0;  // immediate, shift amount, CSR number or fence bits
-    uint32_t raw = 0; // the instruction bits as fetched (16 or 32)
-    uint16_t cop = 0; // compressed row index + 1, 0 for 32-bit encodings
+    uint8_t rm = 0;    // rounding mode (F/D), or aq<<1|rl (A)
+    uint8_t len = 4;   // 2 for compressed encodings
+    int64_t imm = 0;   // immediate, shift amount, CSR number or fence bits
+    uint32_t raw = 0;  // the instruction bits as fetched (16 or 32)
+    uint16_t cop = 0;  // compressed row index + 1, 0 for 32-bit encodings
 };
 
 // Length in bytes of the instruction starting with these low 16 bits.
-constexpr unsigned insn_length(uint16_t low) { return (low & 3) == 3 ? 4 : 2; }
+constexpr unsigned insn_length(uint16_t low) {
+    return (low & 3) == 3 ? 4 : 2;
+}
 
 // Decodes one instruction. `bits` holds the instruction (upper 16 bits ignored for
 // a compressed one). Unknown or reserved encodings give op == Op::illegal.
