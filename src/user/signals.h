@@ -12,6 +12,7 @@
 #include <signal.h>
 
 #include <cstdint>
+#include <deque>
 
 #include "user/guest_abi.h"
 
@@ -20,6 +21,7 @@ namespace xvm::user {
 class Process;
 
 inline constexpr int kNumSignals = 64;
+inline constexpr int kSigRtMin = 32;  // the kernel's; glibc keeps 32 and 33 for itself
 // riscv64 MINSIGSTKSZ (asm-generic/signal.h).
 inline constexpr uint64_t kMinSigStackSize = 2048;
 
@@ -44,8 +46,9 @@ class Signals {
     void force(int sig, int code, uint64_t addr);
 
     // Makes a signal pending (kill/tgkill to self, forwarded host signals).
-    // Standard and real-time signals alike are coalesced: one instance each.
-    void queue(const GuestSiginfo& info);
+    // Standard signals coalesce; real-time ones queue every instance with its
+    // siginfo, up to a limit (then false: sigqueue's EAGAIN).
+    bool queue(const GuestSiginfo& info);
     // Delivers pending, unblocked signals; called between guest runs.
     void deliver_pending();
 
@@ -98,8 +101,13 @@ class Signals {
     Process& p_;
     GuestSigaction action_[kNumSignals + 1];
     uint64_t blocked_ = 0;  // sig_bit(sig)
+    GuestSiginfo dequeue(int sig);
+    void discard(int sig);
+
     uint64_t pending_ = 0;
-    GuestSiginfo pending_info_[kNumSignals + 1];
+    GuestSiginfo pending_info_[kNumSignals + 1];          // standard signals
+    std::deque<GuestSiginfo> rt_queue_[kNumSignals + 1];  // real-time signals
+    size_t rt_queued_ = 0;
     uint64_t saved_mask_ = 0;
     bool restore_mask_ = false;
     GuestStack alt_{0, 2 /* SS_DISABLE */, 0, 0};

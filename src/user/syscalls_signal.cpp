@@ -34,8 +34,7 @@ GuestSiginfo user_info(int sig, int code) {
 int64_t send_self(Process& p, int sig, int code) {
     if (sig == 0) return 0;
     if (sig == SIGKILL || sig == SIGSTOP) return host_result(kill(getpid(), sig));
-    p.signals().queue(user_info(sig, code));
-    return 0;
+    return p.signals().queue(user_info(sig, code)) ? 0 : -EAGAIN;
 }
 
 int64_t monotonic_ns() {
@@ -171,8 +170,7 @@ int64_t sys_rt_sigqueueinfo(Process& p, const uint64_t* a) {
     if (pid == getpid()) {
         if (sig == 0) return 0;
         info.signo = sig;
-        p.signals().queue(info);
-        return 0;
+        return p.signals().queue(info) ? 0 : -EAGAIN;
     }
     // Same 128-byte siginfo layout on the host.
     return host_result(syscall(SYS_rt_sigqueueinfo, pid, sig, &info));
@@ -188,8 +186,7 @@ int64_t sys_rt_tgsigqueueinfo(Process& p, const uint64_t* a) {
     if (tgid == getpid() && tid == gettid()) {
         if (sig == 0) return 0;
         info.signo = sig;
-        p.signals().queue(info);
-        return 0;
+        return p.signals().queue(info) ? 0 : -EAGAIN;
     }
     return host_result(syscall(SYS_rt_tgsigqueueinfo, tgid, tid, sig, &info));
 }
