@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -220,6 +221,25 @@ void Signals::start() {
         if (cur.sa_handler == SIG_IGN) action_[sig].handler = kSigIgn;
         sync_host_disposition(sig);
     }
+    // So does the blocked mask: the guest's starts as the one this process was
+    // given (by a shell, or by the execve of another guest, see
+    // syscalls_exec.cpp); the emulator itself runs with nothing blocked, now
+    // that its handlers are in place for whatever was held pending.
+    sigset_t inherited, none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, &inherited);
+    uint64_t mask = 0;
+    for (int sig = 1; sig <= kNumSignals; ++sig)
+        if (sigismember(&inherited, sig) == 1) mask |= sig_bit(sig);
+    set_blocked(mask);
+}
+
+void Signals::forget_pending() {
+    // A forked child starts with no pending signals (fork(2)).
+    for (int sig = kSigRtMin; sig <= kNumSignals; ++sig) rt_queue_[sig].clear();
+    rt_queued_ = 0;
+    pending_ = 0;
+    g_host_pending.store(0, std::memory_order_release);
 }
 
 void Signals::sync_host_disposition(int sig) {
@@ -475,6 +495,23 @@ void Signals::terminate(int sig) {
         std::fprintf(stderr, "xvm: uncaught target signal %d (%s) - core dumped at pc 0x%llx\n",
                      sig, signal_name(sig), static_cast<unsigned long long>(p_.cpu().pc));
         std::fflush(stderr);
+    }
+    // Die of the signal itself, so that a parent's wait() sees WIFSIGNALED (a
+    // shell shows 128 + sig), without a core file of the emulator (qemu does the
+    // same). 32 and 33 cannot be reset through the host's glibc: exit instead.
+    rlimit core{};
+    if (getrlimit(RLIMIT_CORE, &core) == 0) {
+        core.rlim_cur = 0;
+        setrlimit(RLIMIT_CORE, &core);
+    }
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    if (sigaction(sig, &dfl, nullptr) == 0) {
+        sigset_t only;
+        sigemptyset(&only);
+        sigaddset(&only, sig);
+        pthread_sigmask(SIG_UNBLOCK, &only, nullptr);
+        raise(sig);
     }
     std::_Exit(128 + sig);
 }

@@ -45,6 +45,9 @@ class Signals {
     // cannot handle it (default action, ignored or blocked), the process ends.
     void force(int sig, int code, uint64_t addr);
 
+    // In a forked child: no signal is pending.
+    void forget_pending();
+
     // Makes a signal pending (kill/tgkill to self, forwarded host signals).
     // Standard signals coalesce; real-time ones queue every instance with its
     // siginfo, up to a limit (then false: sigqueue's EAGAIN).

@@ -286,12 +286,12 @@ TEST_F(SignalsTest, SigactionAndSigprocmaskThroughGuestMemory) {
 }
 
 TEST_F(SignalsTest, UnhandledFaultEndsTheProcessWithSignalStatus) {
-    EXPECT_EXIT(sig().force(SIGSEGV, 1, 0x10), ::testing::ExitedWithCode(128 + SIGSEGV),
+    EXPECT_EXIT(sig().force(SIGSEGV, 1, 0x10), ::testing::KilledBySignal(SIGSEGV),
                 "uncaught target signal 11");
     // A handler that is blocked does not help either (force_sig_info()).
     handle(SIGILL);
     sig().set_blocked(sig_bit(SIGILL));
-    EXPECT_EXIT(sig().force(SIGILL, 1, 0), ::testing::ExitedWithCode(128 + SIGILL), "");
+    EXPECT_EXIT(sig().force(SIGILL, 1, 0), ::testing::KilledBySignal(SIGILL), "");
     // Default-terminating signals end it without a core message.
     EXPECT_EXIT(
         {
@@ -300,7 +300,7 @@ TEST_F(SignalsTest, UnhandledFaultEndsTheProcessWithSignalStatus) {
             sig().queue(info);
             sig().deliver_pending();
         },
-        ::testing::ExitedWithCode(128 + SIGTERM), "");
+        ::testing::KilledBySignal(SIGTERM), "");
 }
 
 TEST_F(SignalsTest, HostSignalIsForwardedToTheGuest) {
