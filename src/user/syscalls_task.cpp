@@ -93,12 +93,41 @@ int64_t write_id(Process& p, uint64_t addr, uint32_t v) {
 
 }  // namespace
 
+namespace {
+
+// A futex without FUTEX_PRIVATE_FLAG may be shared with another process (a
+// forked child, MAP_SHARED memory): the host kernel does the waiting and
+// waking on the host addresses of the same words.
+int64_t host_futex(Process& p, const uint64_t* a, int cmd) {
+    const int op = static_cast<int>(a[1]);
+    const uint64_t addr = a[0], addr2 = a[4];
+    if (!p.space().accessible(addr, 4, mem::kProtRead)) return -EFAULT;
+    // The fourth argument is a timeout for the waits, a count for the requeues.
+    const bool timed = cmd == kFutexWait || cmd == kFutexWaitBitset || cmd == kFutexLockPi ||
+                       cmd == kFutexLockPi2 || cmd == kFutexWaitRequeuePi;
+    timespec ts;
+    const void* arg4 = reinterpret_cast<const void*>(a[3]);
+    if (timed) {
+        if (a[3] && !p.space().read_value(a[3], ts)) return -EFAULT;
+        arg4 = a[3] ? &ts : nullptr;
+    }
+    const bool two = cmd == kFutexRequeue || cmd == kFutexCmpRequeue || cmd == kFutexWakeOp ||
+                     cmd == kFutexWaitRequeuePi || cmd == kFutexCmpRequeuePi;
+    if (two && !p.space().accessible(addr2, 4, mem::kProtRead | mem::kProtWrite)) return -EFAULT;
+    return host_result(syscall(SYS_futex, p.space().host(addr), op, static_cast<uint32_t>(a[2]),
+                               arg4, two ? p.space().host(addr2) : nullptr,
+                               static_cast<uint32_t>(a[5])));
+}
+
+}  // namespace
+
 int64_t sys_futex(Process& p, const uint64_t* a) {
     const uint64_t addr = a[0];
     const int op = static_cast<int>(a[1]);
     const int cmd = op & ~(kFutexPrivate | kFutexClockRealtime);
     const auto val = static_cast<uint32_t>(a[2]);
     if (addr & 3) return -EINVAL;
+    if (!(op & kFutexPrivate)) return host_futex(p, a, cmd);
     uint32_t word;
     switch (cmd) {
         case kFutexWait:
