@@ -68,6 +68,9 @@ void Process::handle_stop(const engine::Stop& s) {
         case StopReason::Misaligned: signals_.force(SIGBUS, BUS_ADRALN, s.addr); break;
         case StopReason::FenceI:
         case StopReason::Exit: break;
+        // The engine acts on these itself and never returns them.
+        case StopReason::EnterJit:
+        case StopReason::Hot: break;
     }
 }
 

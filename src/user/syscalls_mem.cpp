@@ -2,6 +2,7 @@
 // the reserved address space (mem::AddressSpace); MemoryMap tracks which ranges are
 // taken so that mmap without MAP_FIXED finds room the way Linux does (top-down).
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -97,9 +98,17 @@ int64_t sys_mmap(Process& p, const uint64_t* a) {
         if (type == MAP_PRIVATE) {
             r = p.space().map(addr, len, gp);
         } else {
-            // Shared anonymous memory: shared with children only; private suffices
-            // for a single process.
-            r = p.space().map(addr, len, gp);
+            // Shared anonymous memory must stay shared with children after fork: back
+            // it with an anonymous file mapped shared, as the kernel does (shmem).
+            const int mfd = memfd_create("xvm-shared-anon", MFD_CLOEXEC);
+            if (mfd < 0) return -errno;
+            if (ftruncate(mfd, static_cast<off_t>(len)) != 0) {
+                const int e = errno;
+                close(mfd);
+                return -e;
+            }
+            r = p.space().map_file(addr, len, gp, mfd, 0, true);
+            close(mfd);
         }
     } else {
         r = p.space().map_file(addr, len, gp, fd, offset, type != MAP_PRIVATE);

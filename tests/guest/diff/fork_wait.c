@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -67,5 +68,18 @@ int main(void) {
   }
   printf("sum of five exit statuses %d\n", sum);
   printf("no children left: %d\n", waitpid(-1, &status, WNOHANG) == -1);
+  /* Shared anonymous memory stays shared across fork; private memory does not. */
+  int* shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  int* priv = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  *shared = 1;
+  *priv = 1;
+  pid_t writer = fork();
+  if (writer == 0) {
+    *shared = 42;
+    *priv = 42;
+    _exit(0);
+  }
+  waitpid(writer, NULL, 0);
+  printf("after fork: shared %d private %d\n", *shared, *priv);
   return 0;
 }
