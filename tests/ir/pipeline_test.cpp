@@ -34,7 +34,8 @@ class Lift {
         next();
     }
     void ret() {
-        const Value t = op(Opcode::And, reg_plus(1, 0), c(~int64_t{1}));
+        const Value sum = reg_plus(1, 0);
+        const Value t = op(Opcode::And, sum, c(~int64_t{1}));
         b.term = {Terminal::Kind::Indirect, t, 0, 0};
         next();
     }
@@ -129,8 +130,8 @@ TEST(Pipeline, PrologueEpilogue) {
               "v41 = Load64 v2 ; pc 0x1020\n"
               "SetReg v41, x8\n"
               "SetReg v0, x2\n"
-              "v47 = Const -0x2\n"
-              "v51 = And v36, v47\n"
+              "v50 = Const -0x2\n"
+              "v51 = And v36, v50\n"
               "jump indirect v51\n");
 }
 
