@@ -293,7 +293,7 @@ void Emitter::emit_inst(Value k) {
             if (v.kind == Loc::Reg)
                 mov(qword[rbx + reg_offset(in.imm)], kAlloc[v.reg]);
             else if (v.kind == Loc::Const && fits_i32(v.imm))
-                mov(qword[rbx + reg_offset(in.imm)], static_cast<uint32_t>(v.imm));
+                mov(qword[rbx + reg_offset(in.imm)], static_cast<uint64_t>(v.imm));  // sign-extended imm32
             else {
                 load(rax, in.args[0]);
                 mov(qword[rbx + reg_offset(in.imm)], rax);
