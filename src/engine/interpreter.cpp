@@ -458,6 +458,15 @@ op_ecall:
 op_ebreak:
     cpu.pc = i->pc;
     STOP(Ebreak, 0, bits_at(i->pc));
+    // Privileged instructions: the user-mode interpreter has no privilege above U,
+    // where they are illegal (privileged spec, "Instruction Listings").
+op_mret:
+op_sret:
+op_wfi:
+op_sfence_vma:
+    cpu.pc = i->pc;
+    STOP(Illegal, 0, bits_at(i->pc));
+
 op_fence_i:
     cpu.instret += i->retired;
     cpu.pc = i->pc + i->len;

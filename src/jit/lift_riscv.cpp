@@ -382,6 +382,10 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
 
         // The interpreter runs these: system instructions, CSRs (including frm,
         // which the JIT's FP helpers rely on being valid), fences, atomics.
+        case Op::mret:
+        case Op::sret:
+        case Op::wfi:
+        case Op::sfence_vma:
         case Op::fence:
         case Op::fence_i:
         case Op::ecall:

@@ -291,6 +291,8 @@ constexpr Alias kAliases[] = {
     {Op::srai, "c.srai imm=0", "c.srai64", "rd"},
 
     // RV64I pseudo-instructions ("RISC-V Assembly Programmer's Handbook").
+    {Op::sfence_vma, "rs1=0 rs2=0", "sfence.vma", ""},
+    {Op::sfence_vma, "rs2=0", "sfence.vma", "rs1"},
     {Op::addi, "rd=0 rs1=0 imm=0", "nop", ""},
     {Op::addi, "rs1=0", "li", "rd,imm"},
     {Op::addi, "imm=0", "mv", "rd,rs1"},

@@ -15,7 +15,7 @@ enum class Op : uint16_t {
 };
 inline constexpr unsigned kOpCount = static_cast<unsigned>(Op::count);
 
-enum class Ext : uint8_t { I, M, A, F, D, C, Zicsr, Zifencei, Zba, Zbb, Zbs };
+enum class Ext : uint8_t { I, M, A, F, D, C, Zicsr, Zifencei, Zba, Zbb, Zbs, Priv };
 
 // Which fields an encoding carries (unprivileged spec, "Base Instruction Formats").
 enum class Format : uint8_t {
