@@ -1,0 +1,263 @@
+#include "isa/riscv/mmu.h"
+
+#include <atomic>
+
+namespace xvm::riscv {
+
+namespace {
+
+// PTE bits (privileged spec, "Sv32" page-table entry format, common to Sv39+).
+enum : uint64_t { V = 1, R = 2, W = 4, X = 8, U = 16, G = 32, A = 64, D = 128 };
+constexpr uint64_t kPpnMask = ((1ull << 44) - 1) << 10;
+constexpr uint64_t kReservedBits = ~((1ull << 54) - 1);  // N, PBMT, reserved: no Svnapot/Svpbmt
+
+uint64_t page_fault(Access a) {
+    return a == Access::Fetch ? kExcInsnPage : a == Access::Write ? kExcStorePage : kExcLoadPage;
+}
+uint64_t access_fault(Access a) {
+    return a == Access::Fetch ? kExcInsnAccess : a == Access::Write ? kExcStoreAccess : kExcLoadAccess;
+}
+
+}  // namespace
+
+int Mmu::pmp_match(uint64_t pa, unsigned size) const {
+    const PmpEntry* e = ps_.pmp();
+    uint64_t prev_top = 0;
+    for (unsigned k = 0; k < PrivState::kPmpEntries; ++k) {
+        const unsigned mode = (e[k].cfg >> 3) & 3;
+        uint64_t lo = 0, hi = 0;  // [lo, hi)
+        switch (mode) {
+            case 0: break;  // OFF
+            case 1: lo = prev_top; hi = e[k].addr << 2; break;  // TOR
+            case 2: lo = e[k].addr << 2; hi = lo + 4; break;    // NA4
+            case 3: {                                           // NAPOT
+                const uint64_t ones = __builtin_ctzll(~e[k].addr);
+                const uint64_t bytes = ones >= 54 ? ~0ull : (8ull << ones);
+                lo = (e[k].addr << 2) & ~(bytes - 1);
+                hi = bytes == ~0ull ? ~0ull : lo + bytes;
+                break;
+            }
+        }
+        prev_top = e[k].addr << 2;
+        if (mode == 0) continue;
+        // Any byte overlapping counts as a match; a partial match fails the access.
+        if (pa < hi && pa + size > lo) {
+            if (pa >= lo && pa + size <= hi) return static_cast<int>(k);
+            return -2;
+        }
+    }
+    return -1;
+}
+
+bool Mmu::pmp_allows(uint64_t pa, unsigned size, Access a, Priv p) const {
+    const int m = pmp_match(pa, size);
+    if (m == -2) return false;
+    if (m == -1) {
+        // No match: M mode may access; S and U may not, since entries exist.
+        return p == Priv::M;
+    }
+    const uint8_t cfg = ps_.pmp()[m].cfg;
+    if (p == Priv::M && !(cfg & 0x80)) return true;
+    const uint8_t need = a == Access::Read ? 1 : a == Access::Write ? 2 : 4;
+    return (cfg & need) != 0;
+}
+
+bool Mmu::walk(uint64_t va, Access a, Priv p, uint64_t& pa, Fault& f, uint64_t* leaf) {
+    const uint64_t satp = ps_.satp();
+    const uint64_t mode = satp >> 60;
+    if (p == Priv::M || mode == 0) {
+        pa = va;
+        if (leaf) *leaf = V | R | W | X | A | D | (p == Priv::U ? uint64_t{U} : 0);
+        return true;
+    }
+    ++stats_.walks;
+    const unsigned levels = mode == 8 ? 3 : mode == 9 ? 4 : 5;
+    const unsigned va_bits = 12 + 9 * levels;
+    // The address must be the sign extension of its low va_bits.
+    if (static_cast<uint64_t>(static_cast<int64_t>(va << (64 - va_bits)) >> (64 - va_bits)) != va) {
+        f = {page_fault(a), va};
+        return false;
+    }
+    const uint64_t st = ps_.mstatus();
+    const bool sum = st & mstatus::SUM, mxr = st & mstatus::MXR;
+    uint64_t table = (satp & ((1ull << 44) - 1)) << 12;
+    for (int level = static_cast<int>(levels) - 1; level >= 0; --level) {
+        const uint64_t vpn = (va >> (12 + 9 * level)) & 0x1ff;
+        const uint64_t pte_addr = table + vpn * 8;
+        uint8_t* host = bus_.ram_ptr(pte_addr, 8);
+        if (!host || !pmp_allows(pte_addr, 8, Access::Read, Priv::S)) {
+            f = {access_fault(a), va};
+            return false;
+        }
+        std::atomic_ref<uint64_t> slot(*reinterpret_cast<uint64_t*>(host));
+        uint64_t pte = slot.load(std::memory_order_acquire);
+        if (!(pte & V) || (!(pte & R) && (pte & W)) || (pte & kReservedBits)) {
+            f = {page_fault(a), va};
+            return false;
+        }
+        if (!(pte & (R | X))) {  // pointer to the next level
+            table = ((pte & kPpnMask) >> 10) << 12;
+            continue;
+        }
+        // Leaf: permissions.
+        bool ok;
+        switch (a) {
+            case Access::Fetch: ok = pte & X; break;
+            case Access::Write: ok = pte & W; break;
+            default: ok = (pte & R) || (mxr && (pte & X)); break;
+        }
+        if (p == Priv::U && !(pte & U)) ok = false;
+        if (p == Priv::S && (pte & U) && (a == Access::Fetch || !sum)) ok = false;
+        // Superpages must be aligned: the low PPN fields are zero.
+        const uint64_t ppn = (pte & kPpnMask) >> 10;
+        if (level > 0 && (ppn & ((1ull << (9 * level)) - 1))) ok = false;
+        if (!ok) {
+            f = {page_fault(a), va};
+            return false;
+        }
+        // A and D, set atomically against other harts and the guest's own updates.
+        const uint64_t need = A | (a == Access::Write ? uint64_t{D} : 0);
+        while ((pte & need) != need) {
+            if (slot.compare_exchange_weak(pte, pte | need, std::memory_order_acq_rel)) break;
+            if (!(pte & V)) {
+                f = {page_fault(a), va};
+                return false;
+            }
+        }
+        const uint64_t offset_mask = (1ull << (12 + 9 * level)) - 1;
+        pa = (ppn << 12 & ~offset_mask) | (va & offset_mask);
+        if (leaf) *leaf = pte | need;
+        return true;
+    }
+    f = {page_fault(a), va};
+    return false;
+}
+
+bool Mmu::translate(uint64_t va, Access a, Priv p, uint64_t& pa, Fault& f) {
+    return walk(va, a, p, pa, f, nullptr);
+}
+
+bool Mmu::fill(uint64_t va, Access a, uint64_t& pa, Fault& f) {
+    const Priv p = a == Access::Fetch ? ps_.priv : ps_.data_priv();
+    uint64_t pte = 0;
+    if (!walk(va, a, p, pa, f, &pte)) return false;
+    mem::Tlb& tlb = tlbs_[slot(p)];
+    ++tlb.stats().misses;
+    const uint64_t page_va = va & ~mem::Tlb::kPageMask;
+    const uint64_t page_pa = pa & ~mem::Tlb::kPageMask;
+    uint8_t* host = bus_.ram_ptr(page_pa, 4096);
+    // Cache only plain RAM whose PMP decision is the same for the whole page.
+    if (!host || pmp_match(page_pa, 4096) == -2) return true;
+    // Every kind of access this leaf allows gets its tag, so one walk serves all.
+    const uint64_t st = ps_.mstatus();
+    const bool user_page = pte & U;
+    const bool priv_ok = p == Priv::M || satp_mode_bare() ||
+                         (p == Priv::U ? user_page : (!user_page || (st & mstatus::SUM)));
+    const bool fetch_ok = (p == Priv::M || satp_mode_bare() || (p == Priv::U ? user_page : !user_page)) &&
+                          (pte & X) && pmp_allows(page_pa, 4096, Access::Fetch, p);
+    const bool read_ok = priv_ok && ((pte & R) || ((st & mstatus::MXR) && (pte & X))) &&
+                         pmp_allows(page_pa, 4096, Access::Read, p);
+    const bool write_ok = priv_ok && (pte & W) && (pte & D) && pmp_allows(page_pa, 4096, Access::Write, p);
+    mem::TlbEntry& e = tlb.entry(va);
+    e.addend = reinterpret_cast<uintptr_t>(host) - page_va;
+    e.tag_read = read_ok ? page_va : mem::Tlb::kInvalid;
+    e.tag_write = write_ok ? page_va : mem::Tlb::kInvalid;
+    e.tag_fetch = fetch_ok ? page_va : mem::Tlb::kInvalid;
+    return true;
+}
+
+bool Mmu::load(uint64_t va, unsigned size, uint64_t& out, Fault& f) {
+    // A misaligned access that crosses a page is split into bytes (each can fault).
+    if ((va & mem::Tlb::kPageMask) + size > 4096) {
+        out = 0;
+        for (unsigned k = 0; k < size; ++k) {
+            uint64_t b;
+            if (!load(va + k, 1, b, f)) return false;
+            out |= b << (8 * k);
+        }
+        return true;
+    }
+    uint64_t pa;
+    if (!fill(va, Access::Read, pa, f)) return false;
+    const Priv p = ps_.data_priv();
+    if (!pmp_allows(pa, size, Access::Read, p)) {
+        f = {kExcLoadAccess, va};
+        return false;
+    }
+    if (!bus_.ram_ptr(pa, size)) ++stats_.mmio_accesses;
+    if (!bus_.read(pa, size, out)) {
+        f = {kExcLoadAccess, va};
+        return false;
+    }
+    return true;
+}
+
+bool Mmu::store(uint64_t va, unsigned size, uint64_t value, Fault& f) {
+    if ((va & mem::Tlb::kPageMask) + size > 4096) {
+        // Check both pages first so a fault leaves memory untouched.
+        uint64_t pa;
+        if (!walk(va, Access::Write, ps_.data_priv(), pa, f)) return false;
+        if (!walk(va + size - 1, Access::Write, ps_.data_priv(), pa, f)) return false;
+        for (unsigned k = 0; k < size; ++k)
+            if (!store(va + k, 1, value >> (8 * k), f)) return false;
+        return true;
+    }
+    uint64_t pa;
+    if (!fill(va, Access::Write, pa, f)) return false;
+    if (!pmp_allows(pa, size, Access::Write, ps_.data_priv())) {
+        f = {kExcStoreAccess, va};
+        return false;
+    }
+    if (!bus_.ram_ptr(pa, size)) ++stats_.mmio_accesses;
+    if (!bus_.write(pa, size, value)) {
+        f = {kExcStoreAccess, va};
+        return false;
+    }
+    return true;
+}
+
+bool Mmu::fetch(uint64_t va, uint16_t& out, Fault& f) {
+    mem::Tlb& t = fetch_tlb();
+    mem::TlbEntry& e = t.entry(va);
+    if (e.tag_fetch == mem::Tlb::key(va, 2)) {
+        std::memcpy(&out, reinterpret_cast<void*>(va + e.addend), 2);
+        return true;
+    }
+    uint64_t pa;
+    if (!fill(va, Access::Fetch, pa, f)) return false;
+    if (!pmp_allows(pa, 2, Access::Fetch, ps_.priv)) {
+        f = {kExcInsnAccess, va};
+        return false;
+    }
+    // Code only runs from RAM.
+    const uint8_t* host = bus_.ram_ptr(pa, 2);
+    if (!host) {
+        f = {kExcInsnAccess, va};
+        return false;
+    }
+    std::memcpy(&out, host, 2);
+    return true;
+}
+
+uint8_t* Mmu::atomic_ptr(uint64_t va, unsigned size, Fault& f) {
+    if (va & (size - 1)) {
+        f = {kExcStoreMisaligned, va};
+        return nullptr;
+    }
+    uint64_t pa;
+    const Priv p = ps_.data_priv();
+    if (!walk(va, Access::Write, p, pa, f)) return nullptr;
+    uint64_t pa_r;
+    if (!walk(va, Access::Read, p, pa_r, f)) {
+        f.cause = kExcStorePage;  // AMOs report store/AMO faults
+        return nullptr;
+    }
+    uint8_t* host = bus_.ram_ptr(pa, size);
+    if (!host || !pmp_allows(pa, size, Access::Write, p) || !pmp_allows(pa, size, Access::Read, p)) {
+        f = {kExcStoreAccess, va};
+        return nullptr;
+    }
+    return host;
+}
+
+}  // namespace xvm::riscv
