@@ -336,11 +336,11 @@ op_fence_i:
     do {                                                           \
         uint64_t old;                                              \
         const uint32_t csr = static_cast<uint32_t>(i->imm);        \
-        if (!riscv::csr_read(cpu, csr, old)) goto csr_illegal;     \
+        if (!riscv::csr_read(cpu, csr, old)) RAISE_ILLEGAL();     \
         if (writes) {                                              \
-            if (riscv::csr_read_only(csr)) goto csr_illegal;       \
+            if (riscv::csr_read_only(csr)) RAISE_ILLEGAL();       \
             const uint64_t nv = (write_value);                     \
-            if (!riscv::csr_write(cpu, csr, nv)) goto csr_illegal; \
+            if (!riscv::csr_write(cpu, csr, nv)) RAISE_ILLEGAL(); \
         }                                                          \
         RD = old;                                                  \
         NEXT();                                                    \

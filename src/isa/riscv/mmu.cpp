@@ -161,7 +161,8 @@ bool Mmu::fill(uint64_t va, Access a, uint64_t& pa, Fault& f) {
     mem::TlbEntry& e = tlb.entry(va);
     e.addend = reinterpret_cast<uintptr_t>(host) - page_va;
     e.tag_read = read_ok ? page_va : mem::Tlb::kInvalid;
-    e.tag_write = write_ok ? page_va : mem::Tlb::kInvalid;
+    e.tag_write = write_ok ? (watched(page_pa) ? page_va | mem::Tlb::kSlowPath : page_va)
+                           : mem::Tlb::kInvalid;
     e.tag_fetch = fetch_ok ? page_va : mem::Tlb::kInvalid;
     return true;
 }
@@ -213,14 +214,20 @@ bool Mmu::store(uint64_t va, unsigned size, uint64_t value, Fault& f) {
         f = {kExcStoreAccess, va};
         return false;
     }
+    if (watched(pa)) watch_hit_ = true;
     return true;
 }
 
-bool Mmu::fetch(uint64_t va, uint16_t& out, Fault& f) {
+bool Mmu::fetch(uint64_t va, uint16_t& out, Fault& f, uint64_t* pa_out) {
     mem::Tlb& t = fetch_tlb();
     mem::TlbEntry& e = t.entry(va);
     if (e.tag_fetch == mem::Tlb::key(va, 2)) {
-        std::memcpy(&out, reinterpret_cast<void*>(va + e.addend), 2);
+        const uintptr_t host = va + e.addend;
+        std::memcpy(&out, reinterpret_cast<void*>(host), 2);
+        if (pa_out) {  // TLB entries only ever point into RAM
+            const mem::GuestRam* ram = bus_.ram();
+            *pa_out = ram->base() + (host - reinterpret_cast<uintptr_t>(ram->host(ram->base())));
+        }
         return true;
     }
     uint64_t pa;
@@ -236,6 +243,7 @@ bool Mmu::fetch(uint64_t va, uint16_t& out, Fault& f) {
         return false;
     }
     std::memcpy(&out, host, 2);
+    if (pa_out) *pa_out = pa;
     return true;
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #include "isa/riscv/priv.h"
 #include "mem/bus.h"
@@ -37,7 +38,8 @@ public:
     // means a guest exception, described in `f`.
     bool load(uint64_t va, unsigned size, uint64_t& out, Fault& f);
     bool store(uint64_t va, unsigned size, uint64_t value, Fault& f);
-    bool fetch(uint64_t va, uint16_t& out, Fault& f);
+    // `pa`, when given, receives the physical address of the fetched halfword.
+    bool fetch(uint64_t va, uint16_t& out, Fault& f, uint64_t* pa = nullptr);
     // A host pointer for an atomic access (AMO, LR/SC) of `size` bytes: must be
     // aligned RAM with read and write permission.
     uint8_t* atomic_ptr(uint64_t va, unsigned size, Fault& f);
@@ -46,6 +48,20 @@ public:
     bool translate(uint64_t va, Access a, Priv p, uint64_t& pa, Fault& f);
     // PMP: may `priv` access [pa, pa+size) this way?
     bool pmp_allows(uint64_t pa, unsigned size, Access a, Priv p) const;
+
+    // Watched pages: stores to them always take the slow path and are reported
+    // (code the engine decoded, an HTIF mailbox). One byte per page of RAM.
+    void set_watch(uint8_t* bytes, uint64_t ram_base, uint64_t pages) {
+        watch_ = bytes;
+        watch_base_ = ram_base;
+        watch_pages_ = pages;
+    }
+    bool watched(uint64_t pa) const {
+        const uint64_t page = (pa - watch_base_) >> 12;
+        return watch_ && pa >= watch_base_ && page < watch_pages_ && watch_[page];
+    }
+    // True once after a store hit a watched page.
+    bool take_watch_hit() { return std::exchange(watch_hit_, false); }
 
     void flush_all() {
         for (auto& t : tlbs_) t.flush();
@@ -57,7 +73,13 @@ public:
     const MmuStats& stats() const { return stats_; }
 
 private:
-    static unsigned slot(Priv p) { return p == Priv::M ? 2 : static_cast<unsigned>(p); }
+    // One TLB per way of seeing memory: U, S, M, and S with SUM (Linux toggles SUM
+    // around every user copy; separate TLBs make that free).
+    unsigned slot(Priv p) const {
+        if (p == Priv::M) return 2;
+        if (p == Priv::U) return 0;
+        return (ps_.mstatus() & mstatus::SUM) ? 3 : 1;
+    }
     // Translates and fills the TLB entry when the page is plain RAM the PMP allows.
     bool fill(uint64_t va, Access a, uint64_t& pa, Fault& f);
     // `leaf`, when given, receives the leaf PTE as it is after the walk (A/D set).
@@ -68,8 +90,11 @@ private:
 
     PrivState& ps_;
     const mem::Bus& bus_;
-    mem::Tlb tlbs_[3];  // U, S, M
+    mem::Tlb tlbs_[4];  // U, S, M, S+SUM
     MmuStats stats_;
+    uint8_t* watch_ = nullptr;
+    uint64_t watch_base_ = 0, watch_pages_ = 0;
+    bool watch_hit_ = false;
 };
 
 }  // namespace xvm::riscv

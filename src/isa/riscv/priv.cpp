@@ -157,7 +157,9 @@ void PrivState::write_mstatus(uint64_t v) {
     uint64_t n = (mstatus_ & ~kWritable) | (v & kWritable);
     // MPP is WARL over {U, S, M}: the reserved value 2 keeps the old one.
     if (((n >> 11) & 3) == 2) n = (n & ~MPP) | (mstatus_ & MPP);
-    if ((n ^ mstatus_) & (MPRV | SUM | MXR | MPP)) effects_ |= kTlbFlush;
+    // The MMU keeps a TLB per privilege (and for S with SUM), so only MXR changes
+    // what a cached translation allows.
+    if ((n ^ mstatus_) & MXR) effects_ |= kTlbFlush;
     if ((n ^ mstatus_) & (MIE | SIE)) effects_ |= kInterruptsChanged;
     mstatus_ = n;
 }
@@ -296,7 +298,6 @@ uint64_t PrivState::take_trap(Cpu& cpu, uint64_t cause, uint64_t tval) {
     s = (s & ~MPP) | (static_cast<uint64_t>(priv) << 11);
     mstatus_ = s;
     priv = Priv::M;
-    effects_ |= kTlbFlush;  // MPRV-relative data privilege may have changed meaning
     const uint64_t base = mtvec_ & ~uint64_t{3};
     return (interrupt && (mtvec_ & 1)) ? base + 4 * code : base;
 }
@@ -312,7 +313,7 @@ bool PrivState::mret(Cpu&, uint64_t& pc) {
     mstatus_ = s;
     priv = next;
     pc = mepc_;
-    effects_ |= kTlbFlush | kInterruptsChanged;
+    effects_ |= kInterruptsChanged;
     return true;
 }
 

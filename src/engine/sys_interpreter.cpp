@@ -1,0 +1,399 @@
+// System-mode dispatcher: the shared handlers of interp_ops.inc with memory
+// through the soft TLB (a hit is a compare and an add; a miss or MMIO access
+// goes to the MMU's slow path, which may raise a guest exception), plus the
+// privileged instructions. Traps and interrupts are taken in run(), between blocks.
+#include "engine/sys_interpreter.h"
+
+#include <atomic>
+#include <bit>
+#include <cstring>
+#include <type_traits>
+
+#include "core/log.h"
+#include "isa/riscv/fp.h"
+#include "isa/riscv/semantics.h"
+
+namespace xvm::engine {
+
+using riscv::Op;
+namespace fp = riscv::fp;
+namespace sem = riscv::sem;
+
+namespace {
+
+bool ends_block(Op op) {
+    switch (op) {
+        case Op::jal: case Op::jalr: case Op::beq: case Op::bne: case Op::blt: case Op::bge:
+        case Op::bltu: case Op::bgeu: case Op::ecall: case Op::ebreak: case Op::fence_i:
+        case Op::mret: case Op::sret: case Op::wfi: case Op::sfence_vma:
+        case Op::csrrw: case Op::csrrs: case Op::csrrc: case Op::csrrwi: case Op::csrrsi:
+        case Op::csrrci: case Op::illegal:
+            return true;
+        default: return false;
+    }
+}
+
+bool writes_xreg(Op op) {
+    const char* ops = riscv::info(op).operands;
+    return ops[0] == 'r' && ops[1] == 'd';
+}
+
+}  // namespace
+
+SysInterpreter::SysInterpreter(riscv::Cpu& cpu, riscv::PrivState& ps, riscv::Mmu& mmu,
+                               const mem::Bus& bus, uint64_t (*time)(void*), void* time_ctx)
+    : cpu_(cpu), ps_(ps), mmu_(mmu), bus_(bus), time_(time), time_ctx_(time_ctx) {
+    if (const mem::GuestRam* ram = bus.ram()) {
+        watch_.assign(ram->size() >> 12, 0);
+        mmu_.set_watch(watch_.data(), ram->base(), watch_.size());
+    }
+    if (!fp::host_fpu_ok()) fp::reset_host_fpu();
+}
+
+void SysInterpreter::watch_page(uint64_t pa) {
+    const mem::GuestRam* ram = bus_.ram();
+    if (!ram || !ram->contains(pa, 1)) return;
+    watch_[(pa - ram->base()) >> 12] |= 2;
+    mmu_.flush_all();
+}
+
+void SysInterpreter::mark_code(uint64_t pa) {
+    const mem::GuestRam* ram = bus_.ram();
+    if (!ram || !ram->contains(pa, 1)) return;
+    uint8_t& w = watch_[(pa - ram->base()) >> 12];
+    if (w & 1) return;
+    w |= 1;
+    mmu_.flush_all();  // cached write permissions to this page must now take the slow path
+}
+
+void SysInterpreter::flush_code() {
+    for (auto& c : caches_) c.flush();
+    for (auto& w : watch_) w &= ~1;
+    mmu_.flush_all();
+    ++stats_.code_flushes;
+}
+
+uint32_t SysInterpreter::bits_at(uint64_t pc) {
+    riscv::Fault f;
+    uint16_t lo = 0, hi = 0;
+    if (!mmu_.fetch(pc, lo, f)) return 0;
+    if (riscv::insn_length(lo) == 4 && mmu_.fetch(pc + 2, hi, f)) return lo | uint32_t{hi} << 16;
+    return lo;
+}
+
+Block* SysInterpreter::build_block(uint64_t pc, riscv::Fault& fault) {
+    constexpr uint32_t kMax = 64;
+    Insn tmp[kMax + 1];
+    uint32_t n = 0;
+    uint64_t at = pc;
+    bool ended = false;
+    while (n < kMax) {
+        riscv::Fault f;
+        uint16_t low;
+        uint64_t pa;
+        if (!mmu_.fetch(at, low, f, &pa)) {
+            if (n == 0) {
+                fault = f;
+                return nullptr;
+            }
+            break;
+        }
+        mark_code(pa);
+        uint32_t bits = low;
+        if (riscv::insn_length(low) == 4) {
+            uint16_t high;
+            uint64_t pa2;
+            if (!mmu_.fetch(at + 2, high, f, &pa2)) {
+                if (n == 0) {
+                    fault = f;
+                    return nullptr;
+                }
+                break;
+            }
+            mark_code(pa2);
+            bits |= uint32_t{high} << 16;
+        }
+        const riscv::Decoded d = riscv::decode(bits);
+        Insn& i = tmp[n++];
+        i.handler = labels_[static_cast<unsigned>(d.op)];
+        i.rd = (d.rd == 0 && writes_xreg(d.op)) ? riscv::kRegSink : d.rd;
+        i.rs1 = d.rs1;
+        i.rs2 = d.rs2;
+        i.rs3 = d.rs3;
+        i.rm = d.rm;
+        i.len = d.len;
+        i.imm = d.imm;
+        i.pc = at;
+        i.retired = static_cast<uint16_t>(n);
+        at += d.len;
+        if (ends_block(d.op)) {
+            ended = true;
+            break;
+        }
+        if ((at & 0xfff) == 0) break;  // one page per block
+    }
+    BlockCache& cache = caches_[cache_slot()];
+    Block* b = cache.allocate(n + 2);
+    b->pc = pc;
+    b->end_pc = at;
+    b->count = n;
+    b->has_end = !ended;
+    std::memcpy(b->insns, tmp, sizeof(Insn) * n);
+    if (!ended) {
+        Insn& e = b->insns[n];
+        std::memset(&e, 0, sizeof e);
+        e.handler = labels_[kHandlerEnd];
+        e.pc = at;
+        e.retired = static_cast<uint16_t>(n);
+    }
+    b->links() = BlockLinks{};
+    b->first_handler = b->insns[0].handler;
+    cache.insert(b);
+    ++stats_.blocks_built;
+    return b;
+}
+
+void SysInterpreter::apply_effects() {
+    const uint32_t e = ps_.take_effects();
+    if (e & riscv::PrivState::kTlbFlush) mmu_.flush_all();
+    if (e & riscv::PrivState::kCodeFlush) flush_code();
+}
+
+HartStop SysInterpreter::run() {
+    while (true) {
+        if (const uint64_t irq = ps_.pending_interrupt(time())) {
+            cpu_.pc = ps_.take_trap(cpu_, irq, 0);
+            ++stats_.interrupts;
+            apply_effects();
+        }
+        const Result r = execute();
+        apply_effects();
+        switch (r.stop) {
+            case Stop::Trap:
+                XVM_LOG(kGuestErrors, "trap cause {:#x} tval {:#x} at pc {:#x}\n", r.cause, r.tval, cpu_.pc);
+                cpu_.pc = ps_.take_trap(cpu_, r.cause, r.tval);
+                ++stats_.traps;
+                apply_effects();
+                break;
+            case Stop::Continue: break;
+            case Stop::FlushCode: flush_code(); break;
+            case Stop::CodeWritten:
+                flush_code();
+                return HartStop::Watch;
+            case Stop::Watch: return HartStop::Watch;
+            case Stop::Wfi:
+                if (!ps_.wfi_wakeup(time())) return HartStop::Wfi;
+                break;
+            case Stop::Exit:
+                std::atomic_ref<uint8_t>(cpu_.exit_request).store(0, std::memory_order_relaxed);
+                return HartStop::Exit;
+        }
+    }
+}
+
+SysInterpreter::Result SysInterpreter::execute() {
+    static const void* const kLabels[kHandlerCount] = {
+#define XVM_INSN(id, ...) &&op_##id,
+#include "isa/riscv/insns.inc"
+        &&op_illegal,
+        &&op_end,
+        &&op_illegal,  // kHandlerJitEntry: no compiled code in system mode yet
+    };
+    labels_ = kLabels;
+    riscv::Cpu& cpu = cpu_;
+    uint64_t* const x = cpu.x;
+    uint64_t* const f = cpu.f;
+    const mem::TlbEntry* const dtlb = mmu_.data_tlb().data();
+    riscv::Fault& fault = fault_;
+
+    const Insn* i;
+    {
+        Block* first = lookup(cpu.pc, fault);
+        if (!first) return {Stop::Trap, fault.cause, fault.tval};
+        i = first->insns;
+    }
+    uint64_t next_pc = 0;
+    unsigned slot = 0;
+
+    auto exit_requested = [&cpu] {
+        return std::atomic_ref<uint8_t>(cpu.exit_request).load(std::memory_order_relaxed) != 0;
+    };
+#define DISPATCH() goto*(i->handler)
+#define NEXT()      \
+    do {            \
+        ++i;        \
+        DISPATCH(); \
+    } while (0)
+#define RD x[i->rd]
+#define RS1 x[i->rs1]
+#define RS2 x[i->rs2]
+#define IMM static_cast<uint64_t>(i->imm)
+#define LOAD(T, addr)                                                                  \
+    ({                                                                                 \
+        const uint64_t la_ = (addr);                                                   \
+        const mem::TlbEntry& e_ = dtlb[mem::Tlb::index(la_)];                          \
+        T v_;                                                                          \
+        if (e_.tag_read == mem::Tlb::key(la_, sizeof(T))) [[likely]] {                 \
+            std::memcpy(&v_, reinterpret_cast<const void*>(la_ + e_.addend), sizeof v_); \
+        } else {                                                                       \
+            uint64_t w_;                                                               \
+            if (!mmu_.load(la_, sizeof(T), w_, fault)) goto mem_fault;                 \
+            v_ = static_cast<T>(w_);                                                   \
+        }                                                                              \
+        v_;                                                                            \
+    })
+#define STORE(T, addr, val)                                                           \
+    do {                                                                              \
+        const uint64_t sa_ = (addr);                                                  \
+        const T sv_ = static_cast<T>(val);                                            \
+        const mem::TlbEntry& e_ = dtlb[mem::Tlb::index(sa_)];                         \
+        if (e_.tag_write == mem::Tlb::key(sa_, sizeof(T))) [[likely]] {               \
+            std::memcpy(reinterpret_cast<void*>(sa_ + e_.addend), &sv_, sizeof sv_);  \
+        } else {                                                                      \
+            if (!mmu_.store(sa_, sizeof(T), sv_, fault)) goto mem_fault;              \
+            if (mmu_.take_watch_hit()) goto watch_hit;                                \
+        }                                                                             \
+    } while (0)
+#define LINKS(ins) (reinterpret_cast<const BlockLinks*>((ins) + 1))
+#define JUMP(target, s)                                                          \
+    do {                                                                         \
+        cpu.instret += i->retired;                                               \
+        const Insn* n_ = LINKS(i)->next[s];                                      \
+        if (!n_ || ((s) == 0 && i->imm <= 0 && exit_requested())) [[unlikely]] { \
+            next_pc = (target);                                                  \
+            slot = (s);                                                          \
+            goto block_end_slow;                                                 \
+        }                                                                        \
+        i = n_;                                                                  \
+        DISPATCH();                                                              \
+    } while (0)
+#define JUMP_INDIRECT(target)      \
+    do {                           \
+        next_pc = (target);        \
+        cpu.instret += i->retired; \
+        goto block_end_indirect;   \
+    } while (0)
+#define BRANCH(cond)                    \
+    do {                                \
+        if (cond) JUMP(i->pc + IMM, 0); \
+        JUMP(i->pc + i->len, 1);        \
+    } while (0)
+#define TRAP(cause_, tval_)                                  \
+    do {                                                     \
+        cpu.pc = i->pc;                                      \
+        cpu.instret += i->retired - 1;                       \
+        return Result{Stop::Trap, (cause_), (tval_)};        \
+    } while (0)
+#define RAISE_ILLEGAL() TRAP(riscv::kExcIllegal, bits_at(i->pc))
+// Leaves the block after the current instruction (state the block relied on changed).
+#define FINISH(stop_)                    \
+    do {                                 \
+        cpu.pc = i->pc + i->len;         \
+        cpu.instret += i->retired;       \
+        return Result{Stop::stop_};      \
+    } while (0)
+#define RM_OR_ILLEGAL(var)                       \
+    unsigned var = i->rm == 7 ? cpu.frm : i->rm; \
+    if (var > 4) RAISE_ILLEGAL();
+#define FP_CHECK()                              \
+    do {                                        \
+        if (!ps_.fp_enabled()) RAISE_ILLEGAL(); \
+        ps_.set_fp_dirty();                     \
+    } while (0)
+#define SX(v) sem::sext32(v)
+#define FS(r) fp::unbox(f[r])
+// Zicsr with privilege rules; any write may change what later code relies on
+// (privilege, translation, interrupt enables), so the block ends after it.
+#define CSR_OP(write_value, writes)                                           \
+    do {                                                                      \
+        uint64_t old;                                                         \
+        const uint32_t csr = static_cast<uint32_t>(i->imm);                   \
+        if (!ps_.csr_read(cpu, csr, time(), old)) RAISE_ILLEGAL();            \
+        if (writes) {                                                         \
+            const uint64_t nv = (write_value);                                \
+            if (!ps_.csr_write(cpu, csr, nv)) RAISE_ILLEGAL();                \
+            RD = old;                                                         \
+            FINISH(Continue);                                                 \
+        }                                                                     \
+        RD = old;                                                             \
+        FINISH(Continue);                                                     \
+    } while (0)
+#define AMO_ADDR(T)                                                              \
+    const uint64_t a_ = RS1;                                                     \
+    T* p_ = reinterpret_cast<T*>(mmu_.atomic_ptr(a_, sizeof(T), fault));         \
+    if (!p_) goto mem_fault;
+
+    DISPATCH();
+
+block_end_indirect : {
+    Block* n = caches_[cache_slot()].find(next_pc);
+    if (n && !exit_requested()) [[likely]] {
+        i = n->insns;
+        DISPATCH();
+    }
+    slot = 2;
+}
+block_end_slow:
+    if (exit_requested()) [[unlikely]] {
+        cpu.pc = next_pc;
+        return Result{Stop::Exit};
+    }
+    {
+        Block* n = lookup(next_pc, fault);
+        if (!n) {
+            cpu.pc = next_pc;
+            return Result{Stop::Trap, fault.cause, fault.tval};
+        }
+        if (slot < 2) const_cast<BlockLinks*>(LINKS(i))->next[slot] = n->insns;
+        i = n->insns;
+        DISPATCH();
+    }
+
+mem_fault:
+    TRAP(fault.cause, fault.tval);
+
+watch_hit:
+    // A store reached a watched page: decoded code (dropped by run()) or a machine
+    // mailbox such as HTIF's tohost (run() returns so the machine can look).
+    FINISH(CodeWritten);
+
+op_end:
+    JUMP(i->pc, 1);
+
+op_illegal:
+    RAISE_ILLEGAL();
+
+    // ---- system instructions ----
+op_ecall:
+    TRAP(riscv::kExcEcallU + static_cast<uint64_t>(ps_.priv), 0);
+op_ebreak:
+    TRAP(riscv::kExcBreakpoint, i->pc);
+op_mret : {
+    uint64_t pc;
+    if (!ps_.mret(cpu, pc)) RAISE_ILLEGAL();
+    cpu.instret += i->retired;
+    cpu.pc = pc;
+    return Result{Stop::Continue};
+}
+op_sret : {
+    uint64_t pc;
+    if (!ps_.sret(cpu, pc)) RAISE_ILLEGAL();
+    cpu.instret += i->retired;
+    cpu.pc = pc;
+    return Result{Stop::Continue};
+}
+op_wfi:
+    if (!ps_.wfi_allowed()) RAISE_ILLEGAL();
+    FINISH(Wfi);
+op_sfence_vma:
+    if (!ps_.sfence_allowed()) RAISE_ILLEGAL();
+    // Blocks are cached by virtual pc, so any translation change drops them too
+    // (run() does it: this block is still executing).
+    FINISH(FlushCode);
+op_fence_i:
+    FINISH(FlushCode);
+
+#include "engine/interp_ops.inc"
+}
+
+}  // namespace xvm::engine
