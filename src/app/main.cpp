@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/disasm_cmd.h"
+#include "app/run_cmd.h"
 #include "app/user_cmd.h"
 
 namespace {
@@ -25,6 +26,7 @@ void print_usage(FILE* out) {
         "\n"
         "commands:\n"
         "  user PROGRAM [ARGS...]   run a riscv64 Linux program (like qemu-riscv64)\n"
+        "  run [OPTIONS]            run a RISC-V machine (like qemu-system-riscv64)\n"
         "  disasm FILE              disassemble the code of a RISC-V ELF file\n"
         "\n"
         "Run `xvm COMMAND --help` for the options of a command.\n",
@@ -84,6 +86,7 @@ int main(int argc, char** argv) {
     }
     if (cmd == "user") return xvm::app::run_user(argc - 2, argv + 2);
     if (cmd == "disasm") return run_disasm_command(argc - 1, argv + 1);
+    if (cmd == "run") return xvm::app::run_system(argc - 2, argv + 2);
     std::fprintf(stderr, "xvm: unknown command '%s' (try `xvm --help`)\n", cmd.c_str());
     return 1;
 }

@@ -367,7 +367,9 @@ op_illegal:
 op_ecall:
     TRAP(riscv::kExcEcallU + static_cast<uint64_t>(ps_.priv), 0);
 op_ebreak:
-    TRAP(riscv::kExcBreakpoint, i->pc);
+    // mtval may be the pc or zero (privileged spec, "Machine Trap Value"); QEMU
+    // writes zero, and so does xvm, so guests see the same thing on both.
+    TRAP(riscv::kExcBreakpoint, 0);
 op_mret : {
     uint64_t pc;
     if (!ps_.mret(cpu, pc)) RAISE_ILLEGAL();

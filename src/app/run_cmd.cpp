@@ -1,0 +1,149 @@
+// `xvm run`: system mode, with options spelled as qemu-system-riscv64's so that a
+// QEMU command line works with the program name changed. So far: bare-metal
+// programs (-bios none -kernel prog.elf) reporting through HTIF.
+#include "app/run_cmd.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "core/log.h"
+#include "machine/bare_metal.h"
+
+namespace xvm::app {
+
+namespace {
+
+void usage(FILE* out) {
+    std::fputs(
+        "usage: xvm run [OPTIONS]\n"
+        "\n"
+        "Runs a RISC-V machine (options as qemu-system-riscv64).\n"
+        "\n"
+        "options:\n"
+        "  -M, -machine virt      the board (virt is the only one)\n"
+        "  -bios none             no firmware: run -kernel on the bare hart\n"
+        "  -kernel FILE           with -bios none: an ELF loaded at its physical addresses;\n"
+        "                         it reports through HTIF tohost (exit status = its code)\n"
+        "  -m SIZE                RAM size (e.g. 128M, 1G; default 128M)\n"
+        "  -nographic             console on the terminal (the default)\n"
+        "  -d ITEMS, -D FILE      logging, as for `xvm user`\n"
+        "  --stats                print hart and MMU statistics at exit\n",
+        out);
+}
+
+bool parse_size(const std::string& s, uint64_t& out) {
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
+    if (end == s.c_str()) return false;
+    uint64_t mul = 1ull << 20;  // QEMU: a bare number is MiB
+    if (*end == 'K' || *end == 'k') mul = 1ull << 10, ++end;
+    else if (*end == 'M' || *end == 'm') mul = 1ull << 20, ++end;
+    else if (*end == 'G' || *end == 'g') mul = 1ull << 30, ++end;
+    if (*end == 'B' || *end == 'b') ++end;
+    if (*end) return false;
+    out = v * mul;
+    return out != 0 && out / mul == v;
+}
+
+}  // namespace
+
+int run_system(int argc, char** argv) {
+    std::string bios = "default", kernel;
+    uint64_t ram = 128ull << 20;
+    bool stats = false;
+    uint32_t log_mask = 0;
+    std::string log_file;
+    for (int k = 0; k < argc; ++k) {
+        const std::string a = argv[k];
+        auto value = [&]() -> std::string {
+            if (k + 1 >= argc) {
+                std::fprintf(stderr, "xvm run: option %s needs a value\n", a.c_str());
+                std::exit(1);
+            }
+            return argv[++k];
+        };
+        if (a == "-h" || a == "--help" || a == "-help") {
+            usage(stdout);
+            return 0;
+        } else if (a == "-M" || a == "-machine") {
+            const std::string m = value();
+            if (m.rfind("virt", 0) != 0) {
+                std::fprintf(stderr, "xvm run: unsupported machine '%s' (only virt)\n", m.c_str());
+                return 1;
+            }
+        } else if (a == "-bios") {
+            bios = value();
+        } else if (a == "-kernel") {
+            kernel = value();
+        } else if (a == "-m") {
+            const std::string v = value();
+            if (!parse_size(v.substr(0, v.find(',')), ram)) {
+                std::fprintf(stderr, "xvm run: bad memory size '%s'\n", v.c_str());
+                return 1;
+            }
+        } else if (a == "-nographic") {
+        } else if (a == "--stats") {
+            stats = true;
+        } else if (a == "-d") {
+            std::string bad;
+            if (!log::parse_categories(value().c_str(), log_mask, &bad)) {
+                std::fprintf(stderr, "xvm run: unknown log item '%s'\n", bad.c_str());
+                return 1;
+            }
+        } else if (a == "-D") {
+            log_file = value();
+        } else {
+            std::fprintf(stderr, "xvm run: unknown option '%s' (try --help)\n", a.c_str());
+            return 1;
+        }
+    }
+    if (!log_file.empty() && !(log::g_out = std::fopen(log_file.c_str(), "w"))) {
+        std::fprintf(stderr, "xvm run: cannot open log file %s\n", log_file.c_str());
+        return 1;
+    }
+    log::g_enabled = log_mask;
+    if (bios != "none") {
+        std::fprintf(stderr,
+                     "xvm run: booting firmware is not available yet; use -bios none -kernel "
+                     "PROGRAM.elf for bare-metal programs\n");
+        return 1;
+    }
+    if (kernel.empty()) {
+        std::fprintf(stderr, "xvm run: -bios none needs -kernel PROGRAM.elf\n");
+        return 1;
+    }
+    auto m = machine::BareMetal::create({kernel, 0x80000000, ram});
+    if (!m) {
+        std::fprintf(stderr, "xvm: %s\n", m.error().message.c_str());
+        return 1;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = (*m)->run();
+    std::fflush(stdout);
+    if (stats) {
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const auto& hs = (*m)->hart_stats();
+        const uint64_t n = (*m)->cpu().instret;
+        std::fprintf(stderr,
+                     "xvm stats:\n  guest instructions  %llu\n  wall time           %.3f s (%.1f MIPS)\n"
+                     "  traps %llu, interrupts %llu, blocks decoded %llu, code flushes %llu\n"
+                     "  page walks %llu, MMIO accesses %llu\n",
+                     static_cast<unsigned long long>(n), secs, secs > 0 ? n / secs / 1e6 : 0.0,
+                     static_cast<unsigned long long>(hs.traps),
+                     static_cast<unsigned long long>(hs.interrupts),
+                     static_cast<unsigned long long>(hs.blocks_built),
+                     static_cast<unsigned long long>(hs.code_flushes),
+                     static_cast<unsigned long long>((*m)->mmu().stats().walks),
+                     static_cast<unsigned long long>((*m)->mmu().stats().mmio_accesses));
+    }
+    if (!r) {
+        std::fprintf(stderr, "xvm: %s\n", r.error().message.c_str());
+        return 1;
+    }
+    return *r;
+}
+
+}  // namespace xvm::app
