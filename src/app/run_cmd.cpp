@@ -1,6 +1,7 @@
 // `xvm run`: system mode, with options spelled as qemu-system-riscv64's so that a
-// QEMU command line works with the program name changed. So far: bare-metal
-// programs (-bios none -kernel prog.elf) reporting through HTIF.
+// QEMU `virt` command line works with the program name changed: OpenSBI plus a
+// Linux kernel and initrd, or bare-metal programs (-bios none -kernel prog.elf)
+// reporting through HTIF.
 #include "app/run_cmd.h"
 
 #include <chrono>
@@ -11,6 +12,7 @@
 
 #include "core/log.h"
 #include "machine/bare_metal.h"
+#include "machine/virt.h"
 
 namespace xvm::app {
 
@@ -23,11 +25,17 @@ void usage(FILE* out) {
         "Runs a RISC-V machine (options as qemu-system-riscv64).\n"
         "\n"
         "options:\n"
-        "  -M, -machine virt      the board (virt is the only one)\n"
-        "  -bios none             no firmware: run -kernel on the bare hart\n"
-        "  -kernel FILE           with -bios none: an ELF loaded at its physical addresses;\n"
-        "                         it reports through HTIF tohost (exit status = its code)\n"
+        "  -M, -machine virt[,dumpdtb=FILE]  the board (virt is the only one)\n"
+        "  -bios FILE|none        firmware (default: Debian's OpenSBI fw_dynamic.bin);\n"
+        "                         none: run -kernel on the bare hart (an ELF that reports\n"
+        "                         through HTIF tohost; exit status = its code)\n"
+        "  -kernel FILE           Linux Image (or ELF) loaded at RAM + 2 MiB\n"
+        "  -initrd FILE           initial ramdisk\n"
+        "  -append ARGS           kernel command line\n"
+        "  -dtb FILE              use this device tree instead of the generated one\n"
+        "  -dumpdtb FILE          write the generated device tree and exit\n"
         "  -m SIZE                RAM size (e.g. 128M, 1G; default 128M)\n"
+        "  -smp N                 accepted; one hart runs (SMP comes later)\n"
         "  -nographic             console on the terminal (the default)\n"
         "  -d ITEMS, -D FILE      logging, as for `xvm user`\n"
         "  --stats                print hart and MMU statistics at exit\n",
@@ -51,7 +59,8 @@ bool parse_size(const std::string& s, uint64_t& out) {
 }  // namespace
 
 int run_system(int argc, char** argv) {
-    std::string bios = "default", kernel;
+    std::string bios, kernel, initrd, append, dtb, dumpdtb;
+    unsigned smp = 1;
     uint64_t ram = 128ull << 20;
     bool stats = false;
     uint32_t log_mask = 0;
@@ -74,10 +83,27 @@ int run_system(int argc, char** argv) {
                 std::fprintf(stderr, "xvm run: unsupported machine '%s' (only virt)\n", m.c_str());
                 return 1;
             }
+            const auto at = m.find("dumpdtb=");
+            if (at != std::string::npos) dumpdtb = m.substr(at + 8, m.find(',', at) - (at + 8));
         } else if (a == "-bios") {
             bios = value();
         } else if (a == "-kernel") {
             kernel = value();
+        } else if (a == "-initrd") {
+            initrd = value();
+        } else if (a == "-append") {
+            append = value();
+        } else if (a == "-dtb") {
+            dtb = value();
+        } else if (a == "-dumpdtb") {
+            dumpdtb = value();
+        } else if (a == "-smp") {
+            const std::string v = value();
+            smp = static_cast<unsigned>(std::strtoul(v.c_str(), nullptr, 10));
+            if (smp == 0) {
+                std::fprintf(stderr, "xvm run: bad -smp '%s'\n", v.c_str());
+                return 1;
+            }
         } else if (a == "-m") {
             const std::string v = value();
             if (!parse_size(v.substr(0, v.find(',')), ram)) {
@@ -105,11 +131,26 @@ int run_system(int argc, char** argv) {
         return 1;
     }
     log::g_enabled = log_mask;
-    if (bios != "none") {
-        std::fprintf(stderr,
-                     "xvm run: booting firmware is not available yet; use -bios none -kernel "
-                     "PROGRAM.elf for bare-metal programs\n");
-        return 1;
+    if (bios != "none" || !dumpdtb.empty()) {
+        if (smp > 1)
+            std::fprintf(stderr, "xvm run: -smp %u accepted, but one hart runs (SMP comes later)\n", smp);
+        machine::VirtOptions vo;
+        vo.ram_size = ram;
+        vo.smp = smp;
+        vo.images = {bios, kernel, initrd, dtb};
+        vo.append = append;
+        vo.dumpdtb = dumpdtb;
+        auto vm = machine::VirtMachine::create(vo);
+        if (!vm) {
+            std::fprintf(stderr, "xvm: %s\n", vm.error().message.c_str());
+            return 1;
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        const int status = (*vm)->run();
+        std::fflush(stdout);
+        if (stats && dumpdtb.empty())
+            (*vm)->print_stats(stderr, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        return status;
     }
     if (kernel.empty()) {
         std::fprintf(stderr, "xvm run: -bios none needs -kernel PROGRAM.elf\n");

@@ -1,0 +1,93 @@
+// The `virt` board of system mode: RAM at 0x8000_0000, CLINT, PLIC, 16550 UART,
+// syscon poweroff/reboot, goldfish RTC and virtio-mmio slots at QEMU's addresses,
+// a generated device tree, and the hart loop: interrupts, WFI sleeping, timers.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/result.h"
+#include "dev/clint.h"
+#include "dev/goldfish_rtc.h"
+#include "dev/plic.h"
+#include "dev/syscon.h"
+#include "dev/terminal_backend.h"
+#include "dev/uart16550.h"
+#include "engine/sys_interpreter.h"
+#include "isa/riscv/mmu.h"
+#include "isa/riscv/priv.h"
+#include "machine/boot.h"
+#include "mem/bus.h"
+#include "mem/guest_ram.h"
+
+namespace xvm::machine {
+
+struct VirtOptions {
+    uint64_t ram_size = 128ull << 20;
+    unsigned smp = 1;
+    BootImages images;
+    std::string append;       // kernel command line
+    std::string dumpdtb;      // write the device tree here and exit
+    int console_in = 0, console_out = 1;
+};
+
+class VirtMachine {
+public:
+    static constexpr uint64_t kRamBase = 0x80000000;
+
+    static Result<std::unique_ptr<VirtMachine>> create(const VirtOptions& opts);
+    ~VirtMachine();
+
+    // Runs until the guest powers off (status 0), fails through syscon (its code),
+    // or the user quits (Ctrl-A X: status 0).
+    int run();
+    void print_stats(FILE* out, double secs) const;
+
+private:
+    VirtMachine() = default;
+    // The hart's view of its interrupt lines (CLINT, PLIC) and its wake-ups.
+    class HartLines : public dev::InterruptSink {
+    public:
+        explicit HartLines(VirtMachine& m) : m_(m) {}
+        void set_level(unsigned line, bool level) override;
+
+    private:
+        VirtMachine& m_;
+    };
+    void request_stop(int status);
+    void kick();  // make the hart look at interrupts and machine events soon
+    void ticker_loop();
+    uint64_t ns_until_next_timer() const;
+    static uint64_t time_fn(void* self);
+
+    VirtOptions opts_;
+    std::unique_ptr<mem::GuestRam> ram_;
+    mem::Bus bus_;
+    riscv::Cpu cpu_;
+    riscv::PrivState ps_{0};
+    std::unique_ptr<riscv::Mmu> mmu_;
+    std::unique_ptr<engine::SysInterpreter> hart_;
+    std::unique_ptr<HartLines> lines_;
+    std::unique_ptr<dev::Clint> clint_;
+    std::unique_ptr<dev::Plic> plic_;
+    std::unique_ptr<dev::TerminalBackend> console_;
+    std::unique_ptr<dev::Uart16550> uart_;
+    std::unique_ptr<dev::Syscon> syscon_;
+    std::unique_ptr<dev::GoldfishRtc> rtc_;
+    std::vector<std::unique_ptr<mem::MmioDevice>> extra_;
+
+    std::atomic<int> stop_status_{-1};
+    std::mutex wake_mu_;
+    std::condition_variable wake_cv_;
+    std::thread ticker_;
+    std::atomic<bool> ticker_stop_{false};
+    uint64_t wfi_sleeps_ = 0;
+};
+
+}  // namespace xvm::machine
