@@ -44,6 +44,10 @@ struct Block {
     uint32_t count;                       // guest instructions, not counting the synthetic end
     uint32_t exec_count = 0;              // entries through indirect jumps, for tiering
     const void* first_handler = nullptr;  // insns[0]'s own handler while it is kHandlerJitEntry
+    // System mode: the physical address the block was decoded from, and that
+    // page's code generation then (a write to the page makes the block stale).
+    uint64_t pa = 0;
+    uint32_t page_gen = 0;
     Insn* insns;  // count instructions, a synthetic end if needed, then BlockLinks
     BlockLinks& links() { return *reinterpret_cast<BlockLinks*>(insns + terminal() + 1); }
     uint32_t terminal() const { return has_end ? count : count - 1; }

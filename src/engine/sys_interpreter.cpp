@@ -45,6 +45,8 @@ SysInterpreter::SysInterpreter(riscv::Cpu& cpu, riscv::PrivState& ps, riscv::Mmu
     : cpu_(cpu), ps_(ps), mmu_(mmu), bus_(bus), time_(time), time_ctx_(time_ctx) {
     if (const mem::GuestRam* ram = bus.ram()) {
         watch_.assign(ram->size() >> 12, 0);
+        page_gen_.assign(ram->size() >> 12, 0);
+        ram_base_ = ram->base();
         mmu_.set_watch(watch_.data(), ram->base(), watch_.size());
     }
     if (!fp::host_fpu_ok()) fp::reset_host_fpu();
@@ -67,10 +69,33 @@ void SysInterpreter::mark_code(uint64_t pa) {
 }
 
 void SysInterpreter::flush_code() {
-    for (auto& c : caches_) c.flush();
+    cache_.flush();
     for (auto& w : watch_) w &= ~1;
     mmu_.flush_all();
     ++stats_.code_flushes;
+}
+
+bool SysInterpreter::code_written(uint64_t pa) {
+    const mem::GuestRam* ram = bus_.ram();
+    if (!ram || !ram->contains(pa, 1)) return false;
+    uint8_t& w = watch_[(pa - ram->base()) >> 12];
+    const bool machine_watch = w & 2;
+    if (w & 1) {
+        // Blocks of this page go stale; the page is watched again once re-decoded.
+        ++page_gen(pa);
+        w &= ~1;
+        ++stats_.code_flushes;
+    }
+    return machine_watch;
+}
+
+Block* SysInterpreter::lookup(uint64_t pc, riscv::Fault& f) {
+    uint16_t first;
+    uint64_t pa;
+    if (!mmu_.fetch(pc, first, f, &pa)) return nullptr;
+    Block* b = cache_.find(pc);
+    if (b && b->pa == pa && b->page_gen == page_gen(pa)) return b;
+    return build_block(pc, pa, f);
 }
 
 uint32_t SysInterpreter::bits_at(uint64_t pc) {
@@ -81,7 +106,7 @@ uint32_t SysInterpreter::bits_at(uint64_t pc) {
     return lo;
 }
 
-Block* SysInterpreter::build_block(uint64_t pc, riscv::Fault& fault) {
+Block* SysInterpreter::build_block(uint64_t pc, uint64_t block_pa, riscv::Fault& fault) {
     constexpr uint32_t kMax = 64;
     Insn tmp[kMax + 1];
     uint32_t n = 0;
@@ -132,7 +157,9 @@ Block* SysInterpreter::build_block(uint64_t pc, riscv::Fault& fault) {
         }
         if ((at & 0xfff) == 0) break;  // one page per block
     }
-    BlockCache& cache = caches_[cache_slot()];
+    // A full cache (blocks of dead address spaces pile up) starts over.
+    if (cache_.blocks() > 200000) flush_code();
+    BlockCache& cache = cache_;
     Block* b = cache.allocate(n + 2);
     b->pc = pc;
     b->end_pc = at;
@@ -148,6 +175,8 @@ Block* SysInterpreter::build_block(uint64_t pc, riscv::Fault& fault) {
     }
     b->links() = BlockLinks{};
     b->first_handler = b->insns[0].handler;
+    b->pa = block_pa;
+    b->page_gen = page_gen(block_pa);
     cache.insert(b);
     ++stats_.blocks_built;
     return b;
@@ -177,9 +206,6 @@ HartStop SysInterpreter::run() {
                 break;
             case Stop::Continue: break;
             case Stop::FlushCode: flush_code(); break;
-            case Stop::CodeWritten:
-                flush_code();
-                return HartStop::Watch;
             case Stop::Watch: return HartStop::Watch;
             case Stop::Wfi:
                 if (!ps_.wfi_wakeup(time())) return HartStop::Wfi;
@@ -214,6 +240,7 @@ SysInterpreter::Result SysInterpreter::execute() {
     }
     uint64_t next_pc = 0;
     unsigned slot = 0;
+    uint64_t watch_pa = 0;
 
     auto exit_requested = [&cpu] {
         return std::atomic_ref<uint8_t>(cpu.exit_request).load(std::memory_order_relaxed) != 0;
@@ -251,7 +278,7 @@ SysInterpreter::Result SysInterpreter::execute() {
             std::memcpy(reinterpret_cast<void*>(sa_ + e_.addend), &sv_, sizeof sv_);  \
         } else {                                                                      \
             if (!mmu_.store(sa_, sizeof(T), sv_, fault)) goto mem_fault;              \
-            if (mmu_.take_watch_hit()) goto watch_hit;                                \
+            if (mmu_.take_watch_hit(watch_pa)) goto watch_hit;                        \
         }                                                                             \
     } while (0)
 #define LINKS(ins) (reinterpret_cast<const BlockLinks*>((ins) + 1))
@@ -325,14 +352,8 @@ SysInterpreter::Result SysInterpreter::execute() {
 
     DISPATCH();
 
-block_end_indirect : {
-    Block* n = caches_[cache_slot()].find(next_pc);
-    if (n && !exit_requested()) [[likely]] {
-        i = n->insns;
-        DISPATCH();
-    }
+block_end_indirect:
     slot = 2;
-}
 block_end_slow:
     if (exit_requested()) [[unlikely]] {
         cpu.pc = next_pc;
@@ -344,7 +365,10 @@ block_end_slow:
             cpu.pc = next_pc;
             return Result{Stop::Trap, fault.cause, fault.tval};
         }
-        if (slot < 2) const_cast<BlockLinks*>(LINKS(i))->next[slot] = n->insns;
+        // Only transfers within the same virtual page are chained: entering a page
+        // from elsewhere always goes through lookup(), which checks the mapping.
+        if (slot < 2 && ((next_pc ^ i->pc) >> 12) == 0)
+            const_cast<BlockLinks*>(LINKS(i))->next[slot] = n->insns;
         i = n->insns;
         DISPATCH();
     }
@@ -353,9 +377,10 @@ mem_fault:
     TRAP(fault.cause, fault.tval);
 
 watch_hit:
-    // A store reached a watched page: decoded code (dropped by run()) or a machine
-    // mailbox such as HTIF's tohost (run() returns so the machine can look).
-    FINISH(CodeWritten);
+    // A store reached a watched page: decoded code (its blocks go stale) and/or a
+    // machine mailbox such as HTIF's tohost (the machine looks at it).
+    if (code_written(watch_pa)) FINISH(Watch);
+    FINISH(Continue);
 
 op_end:
     JUMP(i->pc, 1);
@@ -389,9 +414,12 @@ op_wfi:
     FINISH(Wfi);
 op_sfence_vma:
     if (!ps_.sfence_allowed()) RAISE_ILLEGAL();
-    // Blocks are cached by virtual pc, so any translation change drops them too
-    // (run() does it: this block is still executing).
-    FINISH(FlushCode);
+    // Translations only: decoded blocks are checked against their physical page
+    // whenever a page is entered. rs1 names one page (ASIDs are not tracked: a
+    // flush is never too wide to be correct).
+    if (i->rs1 != 0) mmu_.flush_page(x[i->rs1]);
+    else mmu_.flush_all();
+    FINISH(Continue);
 op_fence_i:
     FINISH(FlushCode);
 

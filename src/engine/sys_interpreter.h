@@ -42,18 +42,19 @@ public:
     const HartStats& stats() const { return stats_; }
 
 private:
-    enum class Stop : uint8_t { Trap, Continue, Wfi, Exit, CodeWritten, FlushCode, Watch };
+    enum class Stop : uint8_t { Trap, Continue, Wfi, Exit, FlushCode, Watch };
     struct Result {
         Stop stop;
         uint64_t cause = 0, tval = 0;
     };
     Result execute();
-    Block* build_block(uint64_t pc, riscv::Fault& f);
-    Block* lookup(uint64_t pc, riscv::Fault& f) {
-        Block* b = caches_[cache_slot()].find(pc);
-        return b ? b : build_block(pc, f);
-    }
-    unsigned cache_slot() const { return ps_.priv == riscv::Priv::M ? 2 : static_cast<unsigned>(ps_.priv); }
+    Block* build_block(uint64_t pc, uint64_t pa, riscv::Fault& f);
+    // The block for virtual pc as currently mapped: found by pc, checked against
+    // the physical address and the page's code generation.
+    Block* lookup(uint64_t pc, riscv::Fault& f);
+    uint32_t& page_gen(uint64_t pa) { return page_gen_[(pa - ram_base_) >> 12]; }
+    // A store hit a watched page: its decoded blocks become stale.
+    bool code_written(uint64_t pa);
     uint64_t time() const { return time_(time_ctx_); }
     uint32_t bits_at(uint64_t pc);
     void apply_effects();
@@ -65,8 +66,12 @@ private:
     const mem::Bus& bus_;
     uint64_t (*time_)(void*);
     void* time_ctx_;
-    BlockCache caches_[3];  // by privilege: U, S, M (virtual pcs)
-    std::vector<uint8_t> watch_;  // per RAM page: 1 = decoded code, 2 = machine watch
+    // Blocks by virtual pc. They do not depend on the privilege (every privileged
+    // check happens when an instruction runs), so one cache serves all modes.
+    BlockCache cache_;
+    std::vector<uint8_t> watch_;      // per RAM page: 1 = decoded code, 2 = machine watch
+    std::vector<uint32_t> page_gen_;  // per RAM page: bumped when its code is written
+    uint64_t ram_base_ = 0;
     riscv::Fault fault_;
     const void* const* labels_ = nullptr;
     HartStats stats_;

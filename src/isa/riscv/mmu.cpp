@@ -214,7 +214,10 @@ bool Mmu::store(uint64_t va, unsigned size, uint64_t value, Fault& f) {
         f = {kExcStoreAccess, va};
         return false;
     }
-    if (watched(pa)) watch_hit_ = true;
+    if (watched(pa)) {
+        watch_hit_ = true;
+        watch_hit_pa_ = pa;
+    }
     return true;
 }
 
@@ -251,6 +254,16 @@ uint8_t* Mmu::atomic_ptr(uint64_t va, unsigned size, Fault& f) {
     if (va & (size - 1)) {
         f = {kExcStoreMisaligned, va};
         return nullptr;
+    }
+    // A cached write permission implies read (W without R is reserved) and RAM.
+    const mem::TlbEntry& e = data_tlb().entry(va);
+    if (e.tag_write == (va & ~mem::Tlb::kPageMask)) return reinterpret_cast<uint8_t*>(va + e.addend);
+    {
+        // Fill the TLB the way a store would, so the next atomic hits.
+        uint64_t pa_fill;
+        Fault f_fill;
+        if (fill(va, Access::Write, pa_fill, f_fill) && e.tag_write == (va & ~mem::Tlb::kPageMask))
+            return reinterpret_cast<uint8_t*>(va + e.addend);
     }
     uint64_t pa;
     const Priv p = ps_.data_priv();

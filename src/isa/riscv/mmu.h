@@ -60,8 +60,11 @@ public:
         const uint64_t page = (pa - watch_base_) >> 12;
         return watch_ && pa >= watch_base_ && page < watch_pages_ && watch_[page];
     }
-    // True once after a store hit a watched page.
-    bool take_watch_hit() { return std::exchange(watch_hit_, false); }
+    // True once after a store hit a watched page; `pa` receives the address.
+    bool take_watch_hit(uint64_t& pa) {
+        pa = watch_hit_pa_;
+        return std::exchange(watch_hit_, false);
+    }
 
     void flush_all() {
         for (auto& t : tlbs_) t.flush();
@@ -95,6 +98,7 @@ private:
     uint8_t* watch_ = nullptr;
     uint64_t watch_base_ = 0, watch_pages_ = 0;
     bool watch_hit_ = false;
+    uint64_t watch_hit_pa_ = 0;
 };
 
 }  // namespace xvm::riscv

@@ -170,7 +170,9 @@ void PrivState::write_satp(uint64_t v) {
     const uint64_t mode = v >> 60;
     if (mode != 0 && mode != 8 && mode != 9 && mode != 10) return;
     satp_ = mode << 60 | (v & (0xffffull << 44)) | (v & ((1ull << 44) - 1));
-    effects_ |= kTlbFlush | kCodeFlush;
+    // Decoded blocks are checked against their physical page on entry, so a new
+    // address space needs only a TLB flush.
+    effects_ |= kTlbFlush;
 }
 
 bool PrivState::csr_write(Cpu& cpu, uint32_t csr, uint64_t v) {
