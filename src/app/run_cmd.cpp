@@ -4,7 +4,9 @@
 // reporting through HTIF.
 #include "app/run_cmd.h"
 
+#include <algorithm>
 #include <chrono>
+#include <vector>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -36,6 +38,10 @@ void usage(FILE* out) {
         "  -dumpdtb FILE          write the generated device tree and exit\n"
         "  -m SIZE                RAM size (e.g. 128M, 1G; default 128M)\n"
         "  -smp N                 accepted; one hart runs (SMP comes later)\n"
+        "  -drive file=IMG[,format=raw][,if=none|virtio][,id=ID][,readonly=on]\n"
+        "                         a raw disk image; with if=none it needs\n"
+        "  -device virtio-blk-device,drive=ID   to attach it\n"
+        "  -device virtio-rng-device            a random-number device\n"
         "  -nographic             console on the terminal (the default)\n"
         "  -d ITEMS, -D FILE      logging, as for `xvm user`\n"
         "  --stats                print hart and MMU statistics at exit\n",
@@ -61,6 +67,14 @@ bool parse_size(const std::string& s, uint64_t& out) {
 int run_system(int argc, char** argv) {
     std::string bios, kernel, initrd, append, dtb, dumpdtb;
     unsigned smp = 1;
+    struct Drive {
+        machine::DriveOption opt;
+        bool direct = true;  // if=virtio (the default on virt): attached without -device
+        bool attached = false;
+    };
+    std::vector<Drive> drives;
+    std::vector<std::string> device_order;  // drive ids in -device order
+    bool rng = false;
     uint64_t ram = 128ull << 20;
     bool stats = false;
     uint32_t log_mask = 0;
@@ -110,6 +124,52 @@ int run_system(int argc, char** argv) {
                 std::fprintf(stderr, "xvm run: bad memory size '%s'\n", v.c_str());
                 return 1;
             }
+        } else if (a == "-drive") {
+            Drive d;
+            const std::string spec = value();
+            size_t pos = 0;
+            while (pos <= spec.size()) {
+                size_t comma = spec.find(',', pos);
+                if (comma == std::string::npos) comma = spec.size();
+                const std::string kv = spec.substr(pos, comma - pos);
+                pos = comma + 1;
+                if (kv.empty()) continue;
+                const auto eq = kv.find('=');
+                const std::string k = kv.substr(0, eq), v = eq == std::string::npos ? "" : kv.substr(eq + 1);
+                if (k == "file") d.opt.file = v;
+                else if (k == "id") d.opt.id = v;
+                else if (k == "if") d.direct = (v == "virtio");
+                else if (k == "readonly") d.opt.readonly = (v == "on" || v == "true" || v.empty());
+                else if (k == "format" && v != "raw") {
+                    std::fprintf(stderr, "xvm run: -drive format=%s is not supported (raw only)\n", v.c_str());
+                    return 1;
+                } else if (k != "format" && k != "cache" && k != "media") {
+                    std::fprintf(stderr, "xvm run: unknown -drive option '%s'\n", k.c_str());
+                    return 1;
+                }
+            }
+            if (d.opt.file.empty()) {
+                std::fprintf(stderr, "xvm run: -drive needs file=IMAGE\n");
+                return 1;
+            }
+            drives.push_back(d);
+        } else if (a == "-device") {
+            const std::string spec = value();
+            const std::string type = spec.substr(0, spec.find(','));
+            if (type == "virtio-blk-device") {
+                const auto at = spec.find("drive=");
+                if (at == std::string::npos) {
+                    std::fprintf(stderr, "xvm run: -device virtio-blk-device needs drive=ID\n");
+                    return 1;
+                }
+                device_order.push_back(spec.substr(at + 6, spec.find(',', at) - (at + 6)));
+            } else if (type == "virtio-rng-device") {
+                rng = true;
+            } else {
+                std::fprintf(stderr, "xvm run: unsupported device '%s' (virtio-blk-device, virtio-rng-device)\n",
+                             type.c_str());
+                return 1;
+            }
         } else if (a == "-nographic") {
         } else if (a == "--stats") {
             stats = true;
@@ -140,6 +200,21 @@ int run_system(int argc, char** argv) {
         vo.images = {bios, kernel, initrd, dtb};
         vo.append = append;
         vo.dumpdtb = dumpdtb;
+        vo.rng = rng;
+        for (auto& d : drives)
+            if (d.direct) vo.disks.push_back(d.opt), d.attached = true;
+        for (const std::string& id : device_order) {
+            auto it = std::find_if(drives.begin(), drives.end(), [&](const Drive& d) { return d.opt.id == id; });
+            if (it == drives.end()) {
+                std::fprintf(stderr, "xvm run: -device names drive '%s', which no -drive defines\n", id.c_str());
+                return 1;
+            }
+            if (!it->attached) vo.disks.push_back(it->opt), it->attached = true;
+        }
+        for (const auto& d : drives)
+            if (!d.attached)
+                std::fprintf(stderr, "xvm run: warning: drive %s (%s) is not attached to any device\n",
+                             d.opt.id.c_str(), d.opt.file.c_str());
         auto vm = machine::VirtMachine::create(vo);
         if (!vm) {
             std::fprintf(stderr, "xvm: %s\n", vm.error().message.c_str());

@@ -19,6 +19,9 @@
 #include "dev/syscon.h"
 #include "dev/terminal_backend.h"
 #include "dev/uart16550.h"
+#include "dev/virtio_blk.h"
+#include "dev/virtio_mmio.h"
+#include "dev/virtio_rng.h"
 #include "engine/sys_interpreter.h"
 #include "isa/riscv/mmu.h"
 #include "isa/riscv/priv.h"
@@ -28,12 +31,20 @@
 
 namespace xvm::machine {
 
+struct DriveOption {
+    std::string file;
+    std::string id;
+    bool readonly = false;
+};
+
 struct VirtOptions {
     uint64_t ram_size = 128ull << 20;
     unsigned smp = 1;
     BootImages images;
     std::string append;       // kernel command line
     std::string dumpdtb;      // write the device tree here and exit
+    std::vector<DriveOption> disks;  // virtio-blk devices, in slot order
+    bool rng = false;                // a virtio-rng device
     int console_in = 0, console_out = 1;
 };
 
@@ -80,7 +91,11 @@ private:
     std::unique_ptr<dev::Uart16550> uart_;
     std::unique_ptr<dev::Syscon> syscon_;
     std::unique_ptr<dev::GoldfishRtc> rtc_;
-    std::vector<std::unique_ptr<mem::MmioDevice>> extra_;
+    // virtio: devices, then their transports (destroyed first: members go in
+    // reverse order).
+    std::vector<std::unique_ptr<dev::VirtioBlk>> disks_;
+    std::unique_ptr<dev::VirtioRng> rng_;
+    std::vector<std::unique_ptr<dev::VirtioMmio>> virtio_;
 
     std::atomic<int> stop_status_{-1};
     std::mutex wake_mu_;
