@@ -37,8 +37,8 @@ void boot_on_qemu(const std::string& kernel_file, uint64_t ram_size, const char*
     const std::string kernel = guest_dir() + "/" + kernel_file,
                       initrd = guest_dir() + "/initramfs.cpio.gz";
     if (!std::filesystem::exists(kernel) || !std::filesystem::exists(initrd))
-        GTEST_SKIP() << "no Linux guest in " << guest_dir()
-                     << " (build it with guest/linux/build.sh)";
+        FAIL() << "no Linux guest in " << guest_dir()
+               << " (scripts/test builds it first; or run guest/linux/build.sh)";
 
     test::TempDir dir;
     ASSERT_TRUE(dir.ok());

@@ -422,7 +422,7 @@ TEST_F(Boot, UnreadableDtb) {
 
 TEST_F(Boot, DebianFwDynamic) {
     if (!std::filesystem::exists(kDefaultBios))
-        GTEST_SKIP() << kDefaultBios << " not installed (Debian package opensbi)";
+        FAIL() << kDefaultBios << " not installed (Debian package opensbi)";
     const auto fw = test::read_bytes(kDefaultBios);
     ASSERT_FALSE(fw.empty());
     ASSERT_LT(fw.size(), 2 * kMiB);  // it must fit below the kernel
