@@ -241,6 +241,8 @@ SysInterpreter::Result SysInterpreter::execute() {
     uint64_t next_pc = 0;
     unsigned slot = 0;
     uint64_t watch_pa = 0;
+    // Per-vCPU plain counter; the slow path counts misses.
+    uint64_t& tlb_hits = mmu_.data_tlb().stats().hits;
 
     auto exit_requested = [&cpu] {
         return std::atomic_ref<uint8_t>(cpu.exit_request).load(std::memory_order_relaxed) != 0;
@@ -261,6 +263,7 @@ SysInterpreter::Result SysInterpreter::execute() {
         const mem::TlbEntry& e_ = dtlb[mem::Tlb::index(la_)];                          \
         T v_;                                                                          \
         if (e_.tag_read == mem::Tlb::key(la_, sizeof(T))) [[likely]] {                 \
+            ++tlb_hits;                                                                \
             std::memcpy(&v_, reinterpret_cast<const void*>(la_ + e_.addend), sizeof v_); \
         } else {                                                                       \
             uint64_t w_;                                                               \
@@ -275,6 +278,7 @@ SysInterpreter::Result SysInterpreter::execute() {
         const T sv_ = static_cast<T>(val);                                            \
         const mem::TlbEntry& e_ = dtlb[mem::Tlb::index(sa_)];                         \
         if (e_.tag_write == mem::Tlb::key(sa_, sizeof(T))) [[likely]] {               \
+            ++tlb_hits;                                                               \
             std::memcpy(reinterpret_cast<void*>(sa_ + e_.addend), &sv_, sizeof sv_);  \
         } else {                                                                      \
             if (!mmu_.store(sa_, sizeof(T), sv_, fault)) goto mem_fault;              \

@@ -190,24 +190,27 @@ int VirtMachine::run() {
 void VirtMachine::print_stats(FILE* out, double secs) const {
     const auto& hs = hart_->stats();
     const uint64_t n = cpu_.instret;
-    uint64_t hits_unknown = 0, misses = 0, flushes = 0;
+    uint64_t hits = 0, misses = 0, flushes = 0;
     for (unsigned k = 0; k < 4; ++k) {
+        hits += mmu_->tlb(k).stats().hits;
         misses += mmu_->tlb(k).stats().misses;
         flushes += mmu_->tlb(k).stats().flushes;
     }
-    (void)hits_unknown;
     std::fprintf(out,
                  "xvm stats:\n"
                  "  guest instructions  %llu in %.3f s (%.1f MIPS)\n"
                  "  traps %llu, interrupts %llu, WFI sleeps %llu\n"
                  "  blocks decoded %llu, code flushes %llu\n"
-                 "  TLB misses %llu, TLB flushes %llu, page walks %llu, MMIO accesses %llu\n",
+                 "  data TLB hits %llu, misses %llu (hit rate %.2f%%), flushes %llu\n"
+                 "  page walks %llu, MMIO accesses %llu\n",
                  static_cast<unsigned long long>(n), secs, secs > 0 ? n / secs / 1e6 : 0.0,
                  static_cast<unsigned long long>(hs.traps), static_cast<unsigned long long>(hs.interrupts),
                  static_cast<unsigned long long>(wfi_sleeps_),
                  static_cast<unsigned long long>(hs.blocks_built),
                  static_cast<unsigned long long>(hs.code_flushes),
-                 static_cast<unsigned long long>(misses), static_cast<unsigned long long>(flushes),
+                 static_cast<unsigned long long>(hits), static_cast<unsigned long long>(misses),
+                 hits + misses ? 100.0 * hits / (hits + misses) : 0.0,
+                 static_cast<unsigned long long>(flushes),
                  static_cast<unsigned long long>(mmu_->stats().walks),
                  static_cast<unsigned long long>(mmu_->stats().mmio_accesses));
     for (size_t k = 0; k < disks_.size(); ++k) {

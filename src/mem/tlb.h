@@ -19,7 +19,7 @@ struct TlbEntry {
 static_assert(sizeof(TlbEntry) == 32, "compiled code indexes entries by shift");
 
 struct TlbStats {
-    uint64_t hits = 0;  // counted by the slow path only in release builds: see Tlb::lookup
+    uint64_t hits = 0;  // counted by the interpreter's inline fast path
     uint64_t misses = 0;
     uint64_t flushes = 0;
     uint64_t page_flushes = 0;
