@@ -61,13 +61,13 @@ bool AddressSpace::accessible(uint64_t g, uint64_t len, uint8_t need) const {
     return true;
 }
 
-bool AddressSpace::read(uint64_t g, void* dst, size_t len) const {
+bool AddressSpace::read_slow(uint64_t g, void* dst, size_t len) const {
     if (!accessible(g, len, kProtRead)) return false;
     std::memcpy(dst, base_ + g, len);
     return true;
 }
 
-bool AddressSpace::write(uint64_t g, const void* src, size_t len) const {
+bool AddressSpace::write_slow(uint64_t g, const void* src, size_t len) const {
     if (!accessible(g, len, kProtWrite)) return false;
     std::memcpy(base_ + g, src, len);
     return true;

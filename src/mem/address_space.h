@@ -59,8 +59,22 @@ class AddressSpace {
 
     // Checked accesses: true only if every byte is mapped with `need` permission.
     bool accessible(uint64_t g, uint64_t len, uint8_t need) const;
-    bool read(uint64_t g, void* dst, size_t len) const;
-    bool write(uint64_t g, const void* src, size_t len) const;
+    // Inline for the common case (within one page), so small copies cost little
+    // more than the memcpy itself.
+    bool read(uint64_t g, void* dst, size_t len) const {
+        if (in_one_page(g, len) && (prot_[g >> 12] & kProtRead)) {
+            std::memcpy(dst, base_ + g, len);
+            return true;
+        }
+        return read_slow(g, dst, len);
+    }
+    bool write(uint64_t g, const void* src, size_t len) const {
+        if (in_one_page(g, len) && (prot_[g >> 12] & kProtWrite)) {
+            std::memcpy(base_ + g, src, len);
+            return true;
+        }
+        return write_slow(g, src, len);
+    }
     template <class T>
     bool read_value(uint64_t g, T& out) const {
         return read(g, &out, sizeof out);
@@ -95,6 +109,11 @@ class AddressSpace {
     bool aligned_range(uint64_t g, uint64_t len) const;
     static constexpr uint64_t kGuard = 1ull << 16;  // accesses that straddle the end
     void set_prot(uint64_t g, uint64_t len, uint8_t prot);
+    bool in_one_page(uint64_t g, uint64_t len) const {
+        return len != 0 && g < user_top() && (g & kPageMask) + len <= kPageSize;
+    }
+    bool read_slow(uint64_t g, void* dst, size_t len) const;
+    bool write_slow(uint64_t g, const void* src, size_t len) const;
 
     uint8_t* base_;
     uint8_t* prot_;  // one byte per guest page, mapped lazily (MAP_NORESERVE)
