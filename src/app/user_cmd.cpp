@@ -42,6 +42,8 @@ void usage(FILE* out) {
         "  --engine KIND           interp, jit (compile everything) or tiered (default)\n"
         "  --jit-threshold N       tiered: compile a block after N hot entries (default 100)\n"
         "  --dump-ir               log the IR of every compiled block (see -D)\n"
+        "  --jit-cache-size SIZE   code cache bytes (K/M suffixes; default 64M); when full\n"
+        "                          it is flushed and refilled\n"
         "  -h, --help              this help\n",
         out);
 }
@@ -182,6 +184,17 @@ int run_user(int argc, char** argv) {
                 return 1;
             }
             opts.engine.jit_threshold = static_cast<uint32_t>(n);
+        } else if (a == "--jit-cache-size") {
+            const char* v = need_value("--jit-cache-size");
+            char* end = nullptr;
+            unsigned long long n = std::strtoull(v, &end, 10);
+            if (*end == 'K' || *end == 'k') n <<= 10, ++end;
+            else if (*end == 'M' || *end == 'm') n <<= 20, ++end;
+            if (!*v || *end || n < (128u << 10) || n > (1ull << 30)) {
+                std::fprintf(stderr, "xvm user: --jit-cache-size needs 128K to 1024M\n");
+                return 1;
+            }
+            opts.engine.jit.cache_bytes = static_cast<size_t>(n);
         } else if (a == "--dump-ir") {
             opts.engine.jit.dump_ir = true;
         } else if (a == "--stats") {
