@@ -15,10 +15,11 @@ struct PassOptions {
     bool forward_regs = true;
     bool dead_stores = true;
     bool dce = true;
+    bool cse = true;
 };
 
-// The pipeline: forward_registers, fold_constants, remove_dead_stores,
-// remove_dead_code, each when enabled. Debug builds verify() after every pass.
+// The pipeline: forward_registers, fold_constants, eliminate_common_subexpressions,
+// remove_dead_stores, remove_dead_code, each when enabled. Debug builds verify() after every pass.
 void run_passes(Block& b, const PassOptions& o = {});
 
 // Constant folding and propagation, algebraic identities, constant branch and
@@ -35,5 +36,9 @@ void remove_dead_stores(Block& b);
 
 // Values nobody uses and whose computation has no effect become Nop.
 void remove_dead_code(Block& b);
+
+// A pure instruction equal to an earlier one (op, arguments, immediate) uses the
+// earlier value.
+void eliminate_common_subexpressions(Block& b);
 
 }  // namespace xvm::ir

@@ -1,0 +1,67 @@
+// Common-subexpression elimination: a pure instruction that repeats an earlier
+// one (same op, same arguments, same immediate) uses the earlier value. Lifted
+// RISC-V code repeats widenings (Zext32 of the same register for every W-form
+// shift) and constants; this removes them before register allocation.
+#include <unordered_map>
+
+#include "ir/passes.h"
+
+namespace xvm::ir {
+
+namespace {
+
+bool pure(Opcode op) {
+    if (op == Opcode::Nop || op == Opcode::GetReg || op == Opcode::SetReg) return false;
+    if (op >= Opcode::Load8S && op <= Opcode::Store64) return false;  // memory: may fault
+    if (op >= Opcode::Call0 && op <= Opcode::Call3) return false;     // helpers touch fflags
+    return info(op).result == Type::I64;
+}
+
+struct Key {
+    Opcode op;
+    Value a, b, c;
+    int64_t imm;
+    bool operator==(const Key&) const = default;
+};
+
+struct KeyHash {
+    size_t operator()(const Key& k) const {
+        uint64_t h = static_cast<uint64_t>(k.op) * 0x9e3779b97f4a7c15ull;
+        for (uint64_t v : {uint64_t{k.a}, uint64_t{k.b}, uint64_t{k.c}, static_cast<uint64_t>(k.imm)})
+            h = (h ^ v) * 0x100000001b3ull;
+        return static_cast<size_t>(h);
+    }
+};
+
+}  // namespace
+
+void eliminate_common_subexpressions(Block& b) {
+    const auto n = static_cast<Value>(b.insts.size());
+    std::vector<Value> repl(n);
+    for (Value k = 0; k < n; ++k) repl[k] = k;
+    std::unordered_map<Key, Value, KeyHash> seen;
+    auto resolve = [&](Value v) { return v == kNoValue ? v : repl[v]; };
+    for (Value k = 0; k < n; ++k) {
+        Inst& in = b.insts[k];
+        for (unsigned a = 0; a < info(in.op).nargs; ++a) in.args[a] = resolve(in.args[a]);
+        if (!pure(in.op)) continue;
+        Key key{in.op, in.args[0], in.args[1], in.args[2], in.imm};
+        // Commutative operations match either argument order.
+        switch (in.op) {
+            case Opcode::Add: case Opcode::And: case Opcode::Or: case Opcode::Xor:
+            case Opcode::Mul: case Opcode::MulH: case Opcode::MulHU:
+            case Opcode::CmpEq: case Opcode::CmpNe:
+                if (key.a > key.b) std::swap(key.a, key.b);
+                break;
+            default: break;
+        }
+        auto [it, fresh] = seen.emplace(key, k);
+        if (!fresh) {
+            repl[k] = it->second;
+            in = Inst{};  // Nop
+        }
+    }
+    if (b.term.value != kNoValue) b.term.value = resolve(b.term.value);
+}
+
+}  // namespace xvm::ir
