@@ -80,10 +80,21 @@ class Emitter : public CodeGenerator {
     std::vector<int32_t> last_use_;
     std::vector<uint16_t> uses_;
     int owner_[kNumAlloc];
+    // A value known to be in rax at the start of the next instruction: the last
+    // one put() from rax into a stack slot (blocks are straight-line code, and
+    // put() is the last thing an instruction emits).
+    Value rax_holds_ = ir::kNoValue;
+    Value rax_result_ = ir::kNoValue;
     Label exit_stub_[3];
 };
 
 void Emitter::load(const Reg64& dst, Value v) {
+    // rax may still hold the previous instruction's spilled result.
+    if (dst.getIdx() == rax.getIdx()) {
+        const bool hit = rax_holds_ == v;
+        rax_holds_ = ir::kNoValue;
+        if (hit) return;
+    }
     const Loc& l = loc_[v];
     switch (l.kind) {
         case Loc::Const:
@@ -108,6 +119,7 @@ void Emitter::put(Value v, const Reg64& src) {
         if (kAlloc[l.reg].getIdx() != src.getIdx()) mov(kAlloc[l.reg], src);
     } else if (l.kind == Loc::Slot) {
         mov(slot(v), src);
+        if (src.getIdx() == rax.getIdx()) rax_result_ = v;
     }
 }
 
@@ -140,6 +152,21 @@ void Emitter::allocate_result(Value k) {
     }
     for (int r = 0; r < kNumAlloc && pick < 0; ++r)
         if (owner_[r] < 0) pick = r;
+    if (pick < 0) {
+        // No register free: evict the occupant used furthest in the future (if
+        // that is later than this value's last use) to its stack slot.
+        int victim = -1;
+        for (int r = 0; r < kNumAlloc; ++r) {
+            if (crosses_call && kCallerSaved[r]) continue;
+            if (victim < 0 || last_use_[owner_[r]] > last_use_[owner_[victim]]) victim = r;
+        }
+        if (victim >= 0 && last_use_[owner_[victim]] > last_use_[k]) {
+            const auto evicted = static_cast<Value>(owner_[victim]);
+            mov(slot(evicted), kAlloc[victim]);
+            loc_[evicted].kind = Loc::Slot;
+            pick = victim;
+        }
+    }
     if (pick >= 0) {
         loc_[k] = {Loc::Reg, static_cast<int8_t>(pick), 0};
         owner_[pick] = static_cast<int>(k);
@@ -597,7 +624,9 @@ bool Emitter::run() {
         }
         if (fused_compare(k)) continue;  // no value of its own: emitted as cmp + jcc
         if (ir::info(in.op).result == ir::Type::I64) allocate_result(k);
+        rax_result_ = ir::kNoValue;
         emit_inst(k);
+        rax_holds_ = rax_result_;
     }
     terminal();
     return true;
