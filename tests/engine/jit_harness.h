@@ -126,6 +126,10 @@ inline Outcome run_image(const Image& img, const Config& c, unsigned max_stops =
         o.error = "map failed";
         return o;
     }
+    if (img.code_at < kCode || img.code_at + img.code.size() > kCode + img.code_bytes) {
+        o.error = "code does not fit its mapping";
+        return o;
+    }
     std::memcpy(space->host(img.code_at), img.code.data(), img.code.size());
     std::memcpy(space->host(kData), img.data.data(), kDataBytes);
     if (!space->protect(kCode, img.code_bytes, mem::kProtRead | mem::kProtExec).ok()) {
