@@ -354,6 +354,7 @@ op_fence_i:
     fault_insn_ = i;                          \
     T* p_ = reinterpret_cast<T*>(HOST(a_));
 
+#define LR_ADDR(T) AMO_ADDR(T)
 #include "engine/interp_ops.inc"
 }
 

@@ -351,7 +351,11 @@ SysInterpreter::Result SysInterpreter::execute() {
     } while (0)
 #define AMO_ADDR(T)                                                              \
     const uint64_t a_ = RS1;                                                     \
-    T* p_ = reinterpret_cast<T*>(mmu_.atomic_ptr(a_, sizeof(T), fault));         \
+    T* p_ = reinterpret_cast<T*>(mmu_.atomic_ptr(a_, sizeof(T), fault, true));   \
+    if (!p_) goto mem_fault;
+#define LR_ADDR(T)                                                               \
+    const uint64_t a_ = RS1;                                                     \
+    T* p_ = reinterpret_cast<T*>(mmu_.atomic_ptr(a_, sizeof(T), fault, false));  \
     if (!p_) goto mem_fault;
 
     DISPATCH();

@@ -99,7 +99,20 @@ bool BareMetal::service_htif(int& exit_code) {
     return false;
 }
 
+BareMetal::~BareMetal() {
+    ticker_stop_ = true;
+    if (ticker_.joinable()) ticker_.join();
+}
+
 Result<int> BareMetal::run() {
+    if (!ticker_.joinable()) {
+        ticker_ = std::thread([this] {
+            while (!ticker_stop_.load(std::memory_order_relaxed)) {
+                usleep(1000);
+                std::atomic_ref<uint8_t>(cpu_.exit_request).store(1, std::memory_order_relaxed);
+            }
+        });
+    }
     while (true) {
         const engine::HartStop s = hart_->run();
         int code = 0;

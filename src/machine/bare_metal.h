@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <atomic>
 #include <memory>
+#include <thread>
 #include <string>
 
 #include "core/result.h"
@@ -26,6 +28,7 @@ struct BareMetalOptions {
 class BareMetal {
 public:
     static Result<std::unique_ptr<BareMetal>> create(const BareMetalOptions& opts);
+    ~BareMetal();
     // Runs until the program reports through tohost; returns its exit status
     // (0 = pass), or an error when it can make no progress (WFI with nothing to
     // wake it).
@@ -49,6 +52,10 @@ private:
     std::unique_ptr<engine::SysInterpreter> hart_;
     uint64_t tohost_ = 0, fromhost_ = 0;
     uint64_t start_ns_ = 0;
+    // Nudges the hart every millisecond so it looks at timer interrupts (Sstc)
+    // even while it spins in chained blocks.
+    std::thread ticker_;
+    std::atomic<bool> ticker_stop_{false};
 };
 
 }  // namespace xvm::machine

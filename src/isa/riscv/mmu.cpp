@@ -62,7 +62,7 @@ bool Mmu::pmp_allows(uint64_t pa, unsigned size, Access a, Priv p) const {
     return (cfg & need) != 0;
 }
 
-bool Mmu::walk(uint64_t va, Access a, Priv p, uint64_t& pa, Fault& f, uint64_t* leaf) {
+bool Mmu::walk(uint64_t va, Access a, Priv p, uint64_t& pa, Fault& f, uint64_t* leaf, int* leaf_level) {
     const uint64_t satp = ps_.satp();
     const uint64_t mode = satp >> 60;
     if (p == Priv::M || mode == 0) {
@@ -127,6 +127,7 @@ bool Mmu::walk(uint64_t va, Access a, Priv p, uint64_t& pa, Fault& f, uint64_t* 
         const uint64_t offset_mask = (1ull << (12 + 9 * level)) - 1;
         pa = (ppn << 12 & ~offset_mask) | (va & offset_mask);
         if (leaf) *leaf = pte | need;
+        if (leaf_level) *leaf_level = level;
         return true;
     }
     f = {page_fault(a), va};
@@ -140,7 +141,9 @@ bool Mmu::translate(uint64_t va, Access a, Priv p, uint64_t& pa, Fault& f) {
 bool Mmu::fill(uint64_t va, Access a, uint64_t& pa, Fault& f) {
     const Priv p = a == Access::Fetch ? ps_.priv : ps_.data_priv();
     uint64_t pte = 0;
-    if (!walk(va, a, p, pa, f, &pte)) return false;
+    int level = 0;
+    if (!walk(va, a, p, pa, f, &pte, &level)) return false;
+    if (level > 0) superpages_cached_ = true;
     mem::Tlb& tlb = tlbs_[slot(p)];
     ++tlb.stats().misses;
     const uint64_t page_va = va & ~mem::Tlb::kPageMask;
@@ -250,33 +253,30 @@ bool Mmu::fetch(uint64_t va, uint16_t& out, Fault& f, uint64_t* pa_out) {
     return true;
 }
 
-uint8_t* Mmu::atomic_ptr(uint64_t va, unsigned size, Fault& f) {
+uint8_t* Mmu::atomic_ptr(uint64_t va, unsigned size, Fault& f, bool store) {
     if (va & (size - 1)) {
-        f = {kExcStoreMisaligned, va};
+        f = {store ? kExcStoreMisaligned : kExcLoadMisaligned, va};
         return nullptr;
     }
     // A cached write permission implies read (W without R is reserved) and RAM.
     const mem::TlbEntry& e = data_tlb().entry(va);
-    if (e.tag_write == (va & ~mem::Tlb::kPageMask)) return reinterpret_cast<uint8_t*>(va + e.addend);
-    {
-        // Fill the TLB the way a store would, so the next atomic hits.
-        uint64_t pa_fill;
-        Fault f_fill;
-        if (fill(va, Access::Write, pa_fill, f_fill) && e.tag_write == (va & ~mem::Tlb::kPageMask))
-            return reinterpret_cast<uint8_t*>(va + e.addend);
-    }
+    const uint64_t page = va & ~mem::Tlb::kPageMask;
+    if ((store ? e.tag_write : e.tag_read) == page) return reinterpret_cast<uint8_t*>(va + e.addend);
     uint64_t pa;
+    const Access a = store ? Access::Write : Access::Read;
+    if (!fill(va, a, pa, f)) return nullptr;
+    if ((store ? e.tag_write : e.tag_read) == page) return reinterpret_cast<uint8_t*>(va + e.addend);
+    // Not cacheable (PMP boundary inside the page, a watched page for a store):
+    // check this access alone.
     const Priv p = ps_.data_priv();
-    if (!walk(va, Access::Write, p, pa, f)) return nullptr;
-    uint64_t pa_r;
-    if (!walk(va, Access::Read, p, pa_r, f)) {
-        f.cause = kExcStorePage;  // AMOs report store/AMO faults
+    uint8_t* host = bus_.ram_ptr(pa, size);
+    if (!host || !pmp_allows(pa, size, Access::Read, p) || (store && !pmp_allows(pa, size, Access::Write, p))) {
+        f = {store ? kExcStoreAccess : kExcLoadAccess, va};
         return nullptr;
     }
-    uint8_t* host = bus_.ram_ptr(pa, size);
-    if (!host || !pmp_allows(pa, size, Access::Write, p) || !pmp_allows(pa, size, Access::Read, p)) {
-        f = {kExcStoreAccess, va};
-        return nullptr;
+    if (store && watched(pa)) {
+        watch_hit_ = true;
+        watch_hit_pa_ = pa;
     }
     return host;
 }

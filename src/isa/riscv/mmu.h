@@ -40,9 +40,10 @@ public:
     bool store(uint64_t va, unsigned size, uint64_t value, Fault& f);
     // `pa`, when given, receives the physical address of the fetched halfword.
     bool fetch(uint64_t va, uint16_t& out, Fault& f, uint64_t* pa = nullptr);
-    // A host pointer for an atomic access (AMO, LR/SC) of `size` bytes: must be
-    // aligned RAM with read and write permission.
-    uint8_t* atomic_ptr(uint64_t va, unsigned size, Fault& f);
+    // A host pointer for an atomic access of `size` bytes: aligned RAM with read
+    // and write permission for an AMO or SC (`store`), read permission for LR,
+    // which is a load (load faults, no D bit).
+    uint8_t* atomic_ptr(uint64_t va, unsigned size, Fault& f, bool store);
 
     // Translation only (A/D bits are still updated as an access would).
     bool translate(uint64_t va, Access a, Priv p, uint64_t& pa, Fault& f);
@@ -68,8 +69,12 @@ public:
 
     void flush_all() {
         for (auto& t : tlbs_) t.flush();
+        superpages_cached_ = false;
     }
+    // sfence.vma with an address. The TLB caches superpages as 4 KiB pieces, so
+    // once a superpage has been cached, only a full flush reaches all its pieces.
     void flush_page(uint64_t va) {
+        if (superpages_cached_) return flush_all();
         for (auto& t : tlbs_) t.flush_page(va);
     }
     const mem::Tlb& tlb(unsigned k) const { return tlbs_[k]; }
@@ -86,7 +91,8 @@ private:
     // Translates and fills the TLB entry when the page is plain RAM the PMP allows.
     bool fill(uint64_t va, Access a, uint64_t& pa, Fault& f);
     // `leaf`, when given, receives the leaf PTE as it is after the walk (A/D set).
-    bool walk(uint64_t va, Access a, Priv p, uint64_t& pa, Fault& f, uint64_t* leaf = nullptr);
+    bool walk(uint64_t va, Access a, Priv p, uint64_t& pa, Fault& f, uint64_t* leaf = nullptr,
+              int* leaf_level = nullptr);
     bool satp_mode_bare() const { return (ps_.satp() >> 60) == 0; }
     // Index of the first PMP entry matching [pa, pa+size), or -1.
     int pmp_match(uint64_t pa, unsigned size) const;
@@ -98,6 +104,7 @@ private:
     uint8_t* watch_ = nullptr;
     uint64_t watch_base_ = 0, watch_pages_ = 0;
     bool watch_hit_ = false;
+    bool superpages_cached_ = false;
     uint64_t watch_hit_pa_ = 0;
 };
 
