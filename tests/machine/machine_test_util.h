@@ -2,6 +2,8 @@
 // tools (dtc, qemu-system-riscv64) with their output captured.
 #pragma once
 
+#include <cstring>
+
 #include <libfdt.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -79,8 +81,12 @@ inline uint32_t prop_u32(const void* fdt, int node, const char* name) {
 
 inline uint64_t prop_u64(const void* fdt, int node, const char* name) {
     int len = 0;
-    auto* p = static_cast<const fdt64_t*>(fdt_getprop(fdt, node, name, &len));
-    return p && len == 8 ? fdt64_to_cpu(*p) : 0xdeadbeefdeadbeefull;
+    const void* p = fdt_getprop(fdt, node, name, &len);
+    if (!p || len != 8) return 0xdeadbeefdeadbeefull;
+    // Properties are only 4-byte aligned in a blob: copy, don't dereference.
+    fdt64_t raw;
+    std::memcpy(&raw, p, sizeof raw);
+    return fdt64_to_cpu(raw);
 }
 
 inline std::vector<uint32_t> prop_cells(const void* fdt, int node, const char* name) {
