@@ -620,7 +620,7 @@ class SequenceGen {
             f.rd = s.rd_f ? fr() : xd();
             f.rs2 = s.rs2_f ? fr() : x();
             it.word = enc(s.op, f);
-        } else if (r < 90) {
+        } else if (r < 86) {
             const Shape& s = *fp_[g_.below(fp_.size())];
             Fields f;
             f.rd = s.rd_f ? fr() : xd();
@@ -629,6 +629,8 @@ class SequenceGen {
             f.rs3 = fr();
             f.rm = s.rm ? g_.rm() : 0;
             it.word = enc(s.op, f);
+        } else if (r < 90) {
+            it.word = system();
         } else {
             const unsigned c = static_cast<unsigned>(g_.below(10));
             it.target = k + 1 + g_.below(n - k);
@@ -648,6 +650,44 @@ class SequenceGen {
             }
         }
         return it;
+    }
+
+    // What the JIT leaves to the interpreter, so control passes between the
+    // engines in the middle of a sequence: FP CSRs (frm changes what compiled FP
+    // code rounds with; an invalid frm makes it illegal), atomics on the data
+    // pages, fence.
+    uint32_t system() {
+        using riscv::kCsrFcsr;
+        using riscv::kCsrFflags;
+        using riscv::kCsrFrm;
+        const auto csr = [](Op op, unsigned rd, unsigned rs1, unsigned c) {
+            return enc(op, {rd, rs1, 0, 0, 0, static_cast<int64_t>(c)});
+        };
+        switch (g_.below(9)) {
+            case 0: return csr(Op::csrrs, xd(), 0, kCsrFflags);
+            case 1: return csr(Op::csrrw, xd(), x(), kCsrFflags);
+            case 2: return csr(Op::csrrci, xd(), static_cast<unsigned>(g_.below(32)), kCsrFflags);
+            case 3: {
+                const unsigned rm = g_.chance(0.1) ? 5 + static_cast<unsigned>(g_.below(3))
+                                                   : static_cast<unsigned>(g_.below(5));
+                return csr(Op::csrrwi, xd(), rm, kCsrFrm);
+            }
+            case 4: return csr(Op::csrrs, xd(), 0, g_.chance(0.5) ? kCsrFrm : kCsrFcsr);
+            case 5: return 0x0ff0000f;  // fence iorw, iorw
+            default: {
+                static const std::vector<Op> amos = [] {
+                    std::vector<Op> v;
+                    for (unsigned k = 0; k < riscv::kOpCount; ++k)
+                        if (riscv::info(static_cast<Op>(k)).ext == riscv::Ext::A)
+                            v.push_back(static_cast<Op>(k));
+                    return v;
+                }();
+                const Op op = amos[g_.below(amos.size())];
+                const bool lr = riscv::info(op).format == riscv::Format::Lr;
+                return enc(op, {xd(), g_.chance(0.5) ? kBaseLo : kBaseHi, lr ? 0 : x(), 0, 0, 0}) |
+                       static_cast<uint32_t>(g_.below(4)) << 25;
+            }
+        }
     }
 
     // A random compressed instruction that decodes to an integer operation (no
