@@ -97,6 +97,9 @@ Stop Engine::loop() {
         skip_jit_entry = false;
         switch (s.reason) {
             case StopReason::EnterJit:
+                // The code may have been reclaimed since the block was marked: in
+                // jit mode compile it again (tiered mode lets it get hot again).
+                if (opts_.kind == EngineKind::Jit && !jit_->find(cpu_.pc)) jit_->compile(cpu_.pc);
                 skip_jit_entry = cpu_.frm > 4 || !jit_->find(cpu_.pc);
                 continue;
             case StopReason::Hot:
