@@ -584,6 +584,17 @@ class SequenceGen {
         while (fpool_.size() < nf) fpool_.push_back(static_cast<unsigned>(g_.below(32)));
         const size_t n = wide_ ? 30 + g_.below(31) : 10 + g_.below(31);
         for (size_t k = 0; k < n; ++k) q.items.push_back(item(k, n));
+        if (wide_) {
+            // End the long block with a compare-and-branch on values read early, so
+            // the fused compare's operands live across the whole block.
+            Item& last = q.items.back();
+            last = Item{};
+            last.kind = Item::Branch;
+            last.op = br_[g_.below(br_.size())]->op;
+            last.rs1 = x();
+            last.rs2 = x();
+            last.target = n;
+        }
         q.loops = loops ? 1 + static_cast<unsigned>(g_.below(6)) : 0;
         q.offset = g_.chance(0.3) ? 0x1000 - 2 * g_.below(100) : 2 * g_.below(0x400);
         return q;

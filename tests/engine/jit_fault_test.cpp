@@ -361,14 +361,26 @@ TEST(JitFault, ExitRequestStopsACompiledLoop) {
         Runs r;
         run_image(img, cfg, 0, &r.engine, &r.space, &r.cpu);  // creates, does not run
         for (int round = 0; round < 3; ++round) {
-            std::atomic<bool> done{false};
             std::thread t([&] {
                 std::this_thread::sleep_for(std::chrono::milliseconds(30));
                 r.engine->request_exit();
-                done = true;
+            });
+            // If the request is ignored, run() never returns: fail loudly instead
+            // of hanging the suite.
+            std::atomic<bool> returned{false};
+            std::thread guard([&] {
+                for (int k = 0; k < 100 && !returned; ++k)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                if (!returned) {
+                    fmt::print(stderr, "JitFault.ExitRequestStopsACompiledLoop: run() ignored "
+                                       "request_exit() for 10 s ({})\n", cfg.name);
+                    std::abort();
+                }
             });
             const uint64_t before = r.cpu->x[5];
             const engine::Stop s = r.engine->run();
+            returned = true;
+            guard.join();
             t.join();
             EXPECT_EQ(s.reason, StopReason::Exit);
             EXPECT_EQ(r.cpu->pc, kCode + loop);
