@@ -32,6 +32,7 @@ struct Image {
     std::vector<uint8_t> data = std::vector<uint8_t>(kDataBytes);
     riscv::Cpu cpu;  // initial state; cpu.pc is the entry
     uint64_t code_bytes = kCodeBytes;  // size of the code mapping from kCode
+    uint8_t code_prot = mem::kProtRead | mem::kProtExec;
 };
 
 struct Config {
@@ -132,7 +133,7 @@ inline Outcome run_image(const Image& img, const Config& c, unsigned max_stops =
     }
     std::memcpy(space->host(img.code_at), img.code.data(), img.code.size());
     std::memcpy(space->host(kData), img.data.data(), kDataBytes);
-    if (!space->protect(kCode, img.code_bytes, mem::kProtRead | mem::kProtExec).ok()) {
+    if (!space->protect(kCode, img.code_bytes, img.code_prot).ok()) {
         o.error = "protect failed";
         return o;
     }
