@@ -666,7 +666,7 @@ class SequenceGen {
     // What the JIT leaves to the interpreter, so control passes between the
     // engines in the middle of a sequence: FP CSRs (frm changes what compiled FP
     // code rounds with; an invalid frm makes it illegal), atomics on the data
-    // pages, fence.
+    // pages, fence, and fence.i (every code cache flushed in mid-run).
     uint32_t system() {
         using riscv::kCsrFcsr;
         using riscv::kCsrFflags;
@@ -684,7 +684,7 @@ class SequenceGen {
                 return csr(Op::csrrwi, xd(), rm, kCsrFrm);
             }
             case 4: return csr(Op::csrrs, xd(), 0, g_.chance(0.5) ? kCsrFrm : kCsrFcsr);
-            case 5: return 0x0ff0000f;  // fence iorw, iorw
+            case 5: return g_.chance(0.3) ? 0x0000100f : 0x0ff0000f;  // fence.i (flushes), fence
             default: {
                 static const std::vector<Op> amos = [] {
                     std::vector<Op> v;
@@ -742,13 +742,14 @@ struct SequenceStats {
 std::string sequence_mismatch(const Sequence& q, const std::vector<Config>& configs,
                               std::string* which = nullptr, SequenceStats* st = nullptr) {
     const Image img = build(q);
-    const Outcome ref = run_image(img, interp_config());
+    constexpr unsigned kStops = 100;  // fence.i stops the run; go on after each
+    const Outcome ref = run_image(img, interp_config(), kStops);
     if (st) {
         ++st->stops[reason_name(ref.stop.reason)];
         st->instret += ref.cpu.instret;
     }
     for (const Config& cfg : configs) {
-        const Outcome o = run_image(img, cfg);
+        const Outcome o = run_image(img, cfg, kStops);
         if (st && &cfg == &configs.front()) {
             st->compiled += o.jit.guest_insns_compiled;
             st->entries += o.jit_entries;
