@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "isa/riscv/cpu.h"
 #include "isa/riscv/insn.h"
 
 namespace xvm::engine {
@@ -37,6 +38,42 @@ enum : uint16_t {
     kHandlerJitEntry,               // the block has compiled code: hand over
     kHandlerCount,
 };
+
+// Whether the op's destination is an integer register (then rd 0 becomes the
+// sink slot, see cpu.h).
+inline bool writes_xreg(riscv::Op op) {
+    const char* ops = riscv::info(op).operands;
+    return ops[0] == 'r' && ops[1] == 'd';
+}
+
+// Ops after which every block ends, whatever the mode: control transfers and
+// instructions that return to the run loop. Modes may end blocks on more.
+inline bool ends_block_always(riscv::Op op) {
+    using riscv::Op;
+    switch (op) {
+        case Op::jal: case Op::jalr: case Op::beq: case Op::bne: case Op::blt: case Op::bge:
+        case Op::bltu: case Op::bgeu: case Op::ecall: case Op::ebreak: case Op::fence_i:
+        case Op::illegal:
+            return true;
+        default: return false;
+    }
+}
+
+// The Insn for a decoded instruction at pc, dispatched to `handler`.
+inline Insn make_insn(const riscv::Decoded& d, uint64_t pc, const void* handler, uint16_t retired) {
+    Insn i;
+    i.handler = handler;
+    i.rd = (d.rd == 0 && writes_xreg(d.op)) ? riscv::kRegSink : d.rd;
+    i.rs1 = d.rs1;
+    i.rs2 = d.rs2;
+    i.rs3 = d.rs3;
+    i.rm = d.rm;
+    i.len = d.len;
+    i.imm = d.imm;
+    i.pc = pc;
+    i.retired = retired;
+    return i;
+}
 
 struct Block {
     uint64_t pc;

@@ -32,32 +32,6 @@ namespace sem = riscv::sem;
 
 namespace {
 
-// Ops after which a block ends: control transfers and anything that must return
-// to the run loop.
-bool ends_block(Op op) {
-    switch (op) {
-        case Op::jal:
-        case Op::jalr:
-        case Op::beq:
-        case Op::bne:
-        case Op::blt:
-        case Op::bge:
-        case Op::bltu:
-        case Op::bgeu:
-        case Op::ecall:
-        case Op::ebreak:
-        case Op::fence_i:
-        case Op::illegal: return true;
-        default: return false;
-    }
-}
-
-// Whether the op's destination is an integer register (then rd 0 becomes the sink).
-bool writes_xreg(Op op) {
-    const char* ops = riscv::info(op).operands;
-    return ops[0] == 'r' && ops[1] == 'd';
-}
-
 }  // namespace
 
 Interpreter::Interpreter(riscv::Cpu& cpu, mem::AddressSpace& space) : cpu_(cpu), space_(space) {
@@ -80,19 +54,10 @@ Block* Interpreter::build_block(uint64_t pc) {
             bits |= uint32_t{space_.load<uint16_t>(at + 2)} << 16;
         }
         const riscv::Decoded d = riscv::decode(bits);
-        Insn& i = tmp[n++];
-        i.handler = labels_[static_cast<unsigned>(d.op)];
-        i.rd = (d.rd == 0 && writes_xreg(d.op)) ? riscv::kRegSink : d.rd;
-        i.rs1 = d.rs1;
-        i.rs2 = d.rs2;
-        i.rs3 = d.rs3;
-        i.rm = d.rm;
-        i.len = d.len;
-        i.imm = d.imm;
-        i.pc = at;
-        i.retired = 0;
+        tmp[n] = make_insn(d, at, labels_[static_cast<unsigned>(d.op)], static_cast<uint16_t>(n + 1));
+        ++n;
         at += d.len;
-        if (ends_block(d.op)) {
+        if (ends_block_always(d.op)) {
             ended = true;
             break;
         }
@@ -106,7 +71,6 @@ Block* Interpreter::build_block(uint64_t pc) {
     b->end_pc = at;
     b->count = n;
     b->has_end = !ended;
-    for (uint32_t k = 0; k < n; ++k) tmp[k].retired = static_cast<uint16_t>(k + 1);
     std::memcpy(b->insns, tmp, sizeof(Insn) * n);
     if (!ended) {
         Insn& e = b->insns[n];

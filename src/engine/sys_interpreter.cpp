@@ -21,21 +21,16 @@ namespace sem = riscv::sem;
 
 namespace {
 
+// System mode also ends blocks at privileged and CSR instructions: they may
+// change privilege, translation or interrupt state the rest of a block assumes.
 bool ends_block(Op op) {
     switch (op) {
-        case Op::jal: case Op::jalr: case Op::beq: case Op::bne: case Op::blt: case Op::bge:
-        case Op::bltu: case Op::bgeu: case Op::ecall: case Op::ebreak: case Op::fence_i:
         case Op::mret: case Op::sret: case Op::wfi: case Op::sfence_vma:
         case Op::csrrw: case Op::csrrs: case Op::csrrc: case Op::csrrwi: case Op::csrrsi:
-        case Op::csrrci: case Op::illegal:
+        case Op::csrrci:
             return true;
-        default: return false;
+        default: return ends_block_always(op);
     }
-}
-
-bool writes_xreg(Op op) {
-    const char* ops = riscv::info(op).operands;
-    return ops[0] == 'r' && ops[1] == 'd';
 }
 
 }  // namespace
@@ -139,17 +134,8 @@ Block* SysInterpreter::build_block(uint64_t pc, uint64_t block_pa, riscv::Fault&
             bits |= uint32_t{high} << 16;
         }
         const riscv::Decoded d = riscv::decode(bits);
-        Insn& i = tmp[n++];
-        i.handler = labels_[static_cast<unsigned>(d.op)];
-        i.rd = (d.rd == 0 && writes_xreg(d.op)) ? riscv::kRegSink : d.rd;
-        i.rs1 = d.rs1;
-        i.rs2 = d.rs2;
-        i.rs3 = d.rs3;
-        i.rm = d.rm;
-        i.len = d.len;
-        i.imm = d.imm;
-        i.pc = at;
-        i.retired = static_cast<uint16_t>(n);
+        tmp[n] = make_insn(d, at, labels_[static_cast<unsigned>(d.op)], static_cast<uint16_t>(n + 1));
+        ++n;
         at += d.len;
         if (ends_block(d.op)) {
             ended = true;

@@ -117,7 +117,9 @@ TEST(JitFault, MemoryFaultMidBlockIsPrecise) {
             EXPECT_EQ(o.stop.reason, m.store ? StopReason::StoreFault : StopReason::LoadFault);
             // A straddling access reports the first byte the host could not touch
             // (both engines take it from the host fault); only compared above.
-            if (bad >= kUnmapped || where == 2) EXPECT_EQ(o.stop.addr, bad);
+            if (bad >= kUnmapped || where == 2) {
+                EXPECT_EQ(o.stop.addr, bad);
+            }
             EXPECT_EQ(o.cpu.pc, fault_pc);
             EXPECT_EQ(o.cpu.x[5], 11u);
             EXPECT_EQ(o.cpu.x[6], 22u);
