@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 
+#include "app/engine_flags.h"
 #include "core/log.h"
 #include "machine/bare_metal.h"
 #include "machine/virt.h"
@@ -44,8 +45,9 @@ void usage(FILE* out) {
         "  -device virtio-rng-device            a random-number device\n"
         "  -nographic             console on the terminal (the default)\n"
         "  -d ITEMS, -D FILE      logging, as for `xvm user`\n"
-        "  --stats                print hart and MMU statistics at exit\n",
+        "  --stats                print hart, MMU, engine and device statistics at exit\n",
         out);
+    std::fputs(kEngineFlagsHelp, out);
 }
 
 bool parse_size(const std::string& s, uint64_t& out) {
@@ -79,6 +81,8 @@ int run_system(int argc, char** argv) {
     bool stats = false;
     uint32_t log_mask = 0;
     std::string log_file;
+    engine::EngineOptions engine;
+    if (!engine_from_env(engine, "xvm run")) return 1;
     for (int k = 0; k < argc; ++k) {
         const std::string a = argv[k];
         auto value = [&]() -> std::string {
@@ -88,7 +92,9 @@ int run_system(int argc, char** argv) {
             }
             return argv[++k];
         };
-        if (a == "-h" || a == "--help" || a == "-help") {
+        if (const FlagParse f = parse_engine_flag(a, value, engine, "xvm run"); f != FlagParse::NotMine) {
+            if (f == FlagParse::Error) return 1;
+        } else if (a == "-h" || a == "--help" || a == "-help") {
             usage(stdout);
             return 0;
         } else if (a == "-M" || a == "-machine") {
@@ -201,6 +207,7 @@ int run_system(int argc, char** argv) {
         vo.append = append;
         vo.dumpdtb = dumpdtb;
         vo.rng = rng;
+        vo.engine = engine;
         for (auto& d : drives)
             if (d.direct) vo.disks.push_back(d.opt), d.attached = true;
         for (const std::string& id : device_order) {
@@ -231,7 +238,7 @@ int run_system(int argc, char** argv) {
         std::fprintf(stderr, "xvm run: -bios none needs -kernel PROGRAM.elf\n");
         return 1;
     }
-    auto m = machine::BareMetal::create({kernel, 0x80000000, ram});
+    auto m = machine::BareMetal::create({kernel, 0x80000000, ram, engine});
     if (!m) {
         std::fprintf(stderr, "xvm: %s\n", m.error().message.c_str());
         return 1;
@@ -254,6 +261,7 @@ int run_system(int argc, char** argv) {
                      static_cast<unsigned long long>(hs.code_flushes),
                      static_cast<unsigned long long>((*m)->mmu().stats().walks),
                      static_cast<unsigned long long>((*m)->mmu().stats().mmio_accesses));
+        (*m)->hart().print_stats(stderr);
     }
     if (!r) {
         std::fprintf(stderr, "xvm: %s\n", r.error().message.c_str());

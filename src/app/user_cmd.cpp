@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "app/engine_flags.h"
 #include "core/log.h"
 #include "user/process.h"
 
@@ -38,14 +39,10 @@ void usage(FILE* out) {
         "  -strace, --strace       print each system call, its arguments and result\n"
         "  -d ITEMS                log items (comma separated; -d help lists them)\n"
         "  -D FILE                 write logs to FILE instead of stderr\n"
-        "  --stats                 print engine statistics at exit (to stderr)\n"
-        "  --engine KIND           interp, jit (compile everything) or tiered (default)\n"
-        "  --jit-threshold N       tiered: compile a block after N hot entries (default 100)\n"
-        "  --dump-ir               log the IR of every compiled block (see -D)\n"
-        "  --jit-cache-size SIZE   code cache bytes (K/M suffixes; default 64M); when full\n"
-        "                          it is flushed and refilled\n"
-        "  -h, --help              this help\n",
+        "  --stats                 print engine statistics at exit (to stderr)\n",
         out);
+    std::fputs(kEngineFlagsHelp, out);
+    std::fputs("  -h, --help              this help\n", out);
 }
 
 void print_stats(user::Process& p, double secs) {
@@ -99,19 +96,7 @@ int run_user(int argc, char** argv) {
 
     // XVM_ENGINE gives the default engine (the test suite runs every guest test
     // under each); --engine overrides it.
-    if (const char* e = std::getenv("XVM_ENGINE")) {
-        const std::string k = e;
-        if (k == "interp")
-            opts.engine.kind = engine::EngineKind::Interp;
-        else if (k == "jit")
-            opts.engine.kind = engine::EngineKind::Jit;
-        else if (k == "tiered" || k.empty())
-            opts.engine.kind = engine::EngineKind::Tiered;
-        else {
-            std::fprintf(stderr, "xvm user: XVM_ENGINE='%s' is not interp, jit or tiered\n", e);
-            return 1;
-        }
-    }
+    if (!engine_from_env(opts.engine, "xvm user")) return 1;
 
     int k = 0;
     auto need_value = [&](const char* opt) -> const char* {
@@ -128,7 +113,11 @@ int run_user(int argc, char** argv) {
             ++k;
             break;
         }
-        if (a == "-h" || a == "--help" || a == "-help") {
+        if (const FlagParse f = parse_engine_flag(a, [&] { return need_value(a.c_str()); },
+                                                  opts.engine, "xvm user");
+            f != FlagParse::NotMine) {
+            if (f == FlagParse::Error) return 1;
+        } else if (a == "-h" || a == "--help" || a == "-help") {
             usage(stdout);
             return 0;
         } else if (a == "-L" || a == "--sysroot") {
@@ -162,41 +151,6 @@ int run_user(int argc, char** argv) {
                              bad.c_str());
                 return 1;
             }
-        } else if (a == "--engine") {
-            const std::string k = need_value("--engine");
-            if (k == "interp")
-                opts.engine.kind = engine::EngineKind::Interp;
-            else if (k == "jit")
-                opts.engine.kind = engine::EngineKind::Jit;
-            else if (k == "tiered")
-                opts.engine.kind = engine::EngineKind::Tiered;
-            else {
-                std::fprintf(stderr, "xvm user: unknown engine '%s' (interp, jit or tiered)\n",
-                             k.c_str());
-                return 1;
-            }
-        } else if (a == "--jit-threshold") {
-            const char* v = need_value("--jit-threshold");
-            char* end = nullptr;
-            const unsigned long n = std::strtoul(v, &end, 10);
-            if (!*v || *end || n == 0 || n > 1000000000ul) {
-                std::fprintf(stderr, "xvm user: --jit-threshold needs a number from 1 to 10^9\n");
-                return 1;
-            }
-            opts.engine.jit_threshold = static_cast<uint32_t>(n);
-        } else if (a == "--jit-cache-size") {
-            const char* v = need_value("--jit-cache-size");
-            char* end = nullptr;
-            unsigned long long n = std::strtoull(v, &end, 10);
-            if (*end == 'K' || *end == 'k') n <<= 10, ++end;
-            else if (*end == 'M' || *end == 'm') n <<= 20, ++end;
-            if (!*v || *end || n < (128u << 10) || n > (1ull << 30)) {
-                std::fprintf(stderr, "xvm user: --jit-cache-size needs 128K to 1024M\n");
-                return 1;
-            }
-            opts.engine.jit.cache_bytes = static_cast<size_t>(n);
-        } else if (a == "--dump-ir") {
-            opts.engine.jit.dump_ir = true;
         } else if (a == "--stats") {
             stats = true;
         } else if (a == "-D") {

@@ -267,7 +267,7 @@ uint8_t VirtioBlk::read_sectors(const DescChain& c, uint64_t sector, uint32_t& d
         if (!s.writable) continue;
         if (!left) break;
         const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(s.len, left));
-        uint8_t* p = bus.ram_ptr(s.addr, n);  // checked when popped; checked again
+        uint8_t* p = bus.dma_ptr(s.addr, n);  // checked when popped; checked again
         if (!p || !cache_->read(disk, p, n)) return kStatusIoErr;
         disk += n, left -= n;
     }

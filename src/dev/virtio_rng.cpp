@@ -56,7 +56,7 @@ bool VirtioRng::fill(const DescChain& c, uint32_t& written) {
         if (!s.writable) continue;
         if (!left) break;
         const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(s.len, left));
-        uint8_t* p = bus.ram_ptr(s.addr, n);
+        uint8_t* p = bus.dma_ptr(s.addr, n);
         if (!p) break;
         const size_t got = host_random(p, n);
         written += got, left -= got;

@@ -3,10 +3,15 @@
 // a trap-raising instruction, or a length/page limit.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "isa/riscv/cpu.h"
 #include "isa/riscv/insn.h"
+
+namespace xvm::jit {
+struct JitBlock;
+}
 
 namespace xvm::engine {
 
@@ -85,10 +90,23 @@ struct Block {
     // page's code generation then (a write to the page makes the block stale).
     uint64_t pa = 0;
     uint32_t page_gen = 0;
+    // System mode: the compiled code of the block once it has some (insns[0]'s
+    // handler is then kHandlerJitEntry), or whether compiling was refused.
+    jit::JitBlock* jit = nullptr;
+    bool jit_failed = false;
     Insn* insns;  // count instructions, a synthetic end if needed, then BlockLinks
     BlockLinks& links() { return *reinterpret_cast<BlockLinks*>(insns + terminal() + 1); }
     uint32_t terminal() const { return has_end ? count : count - 1; }
     bool has_end = false;  // the block falls through at a length or page limit
+
+    // BlockCache stores the instructions right after the Block, so the first
+    // instruction leads back to its block.
+    static constexpr size_t kInsnsOffset = 96;
+    static Block* of_first(const Insn* first) {
+        return reinterpret_cast<Block*>(
+            const_cast<uint8_t*>(reinterpret_cast<const uint8_t*>(first) - kInsnsOffset));
+    }
 };
+static_assert(sizeof(Block) <= Block::kInsnsOffset && Block::kInsnsOffset % 16 == 0);
 
 }  // namespace xvm::engine

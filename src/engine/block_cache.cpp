@@ -22,8 +22,10 @@ void* BlockCache::carve(size_t bytes) {
 }
 
 Block* BlockCache::allocate(uint32_t n) {
-    auto* b = new (carve(sizeof(Block))) Block{};
-    b->insns = static_cast<Insn*>(carve(sizeof(Insn) * n));
+    // One piece: the instructions right after the Block (Block::of_first).
+    auto* mem = static_cast<uint8_t*>(carve(Block::kInsnsOffset + sizeof(Insn) * n));
+    auto* b = new (mem) Block{};
+    b->insns = reinterpret_cast<Insn*>(mem + Block::kInsnsOffset);
     return b;
 }
 

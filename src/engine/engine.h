@@ -8,19 +8,10 @@
 
 #include "core/result.h"
 #include "engine/interpreter.h"
+#include "engine/options.h"
 #include "jit/jit.h"
 
 namespace xvm::engine {
-
-enum class EngineKind { Interp, Jit, Tiered };
-
-struct EngineOptions {
-    EngineKind kind = EngineKind::Tiered;
-    // Tiered: a block is compiled after this many backward branches into it or
-    // indirect entries.
-    uint32_t jit_threshold = 100;
-    jit::JitOptions jit;
-};
 
 class Engine {
   public:

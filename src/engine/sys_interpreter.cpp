@@ -5,6 +5,7 @@
 #include "engine/sys_interpreter.h"
 
 #include <atomic>
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <type_traits>
@@ -12,6 +13,7 @@
 #include "core/log.h"
 #include "isa/riscv/fp.h"
 #include "isa/riscv/semantics.h"
+#include "jit/lift_riscv.h"
 
 namespace xvm::engine {
 
@@ -47,6 +49,22 @@ SysInterpreter::SysInterpreter(riscv::Cpu& cpu, riscv::PrivState& ps, riscv::Mmu
     if (!fp::host_fpu_ok()) fp::reset_host_fpu();
 }
 
+Result<void> SysInterpreter::set_engine(const EngineOptions& opts) {
+    jit_.reset();
+    hot_threshold_ = 0;
+    compile_all_ = false;
+    if (opts.kind == EngineKind::Interp) return {};
+    auto j = jit::Jit::create_system(
+        cpu_, {this, &SysInterpreter::slow_load, &SysInterpreter::slow_store}, opts.jit);
+    if (!j) return j.error();
+    jit_ = std::move(*j);
+    compile_all_ = opts.kind == EngineKind::Jit;
+    max_block_insns_ = opts.jit.max_block_insns;
+    hot_threshold_ = compile_all_ ? 1 : std::max(opts.jit_threshold, 1u);
+    flush_code();  // blocks built so far have no compiled code
+    return {};
+}
+
 void SysInterpreter::watch_page(uint64_t pa) {
     const mem::GuestRam* ram = bus_.ram();
     if (!ram || !ram->contains(pa, 1)) return;
@@ -65,9 +83,24 @@ void SysInterpreter::mark_code(uint64_t pa) {
 
 void SysInterpreter::flush_code() {
     cache_.flush();
+    if (jit_) jit_->flush();
+    ++code_epoch_;
     for (auto& w : watch_) w &= ~1;
     mmu_.flush_all();
     ++stats_.code_flushes;
+}
+
+void SysInterpreter::dma_written(void* ctx, uint64_t pa, uint64_t len) {
+    auto& self = *static_cast<SysInterpreter*>(ctx);
+    const mem::GuestRam* ram = self.bus_.ram();
+    if (!ram || !len) return;
+    for (uint64_t p = pa & ~uint64_t{0xfff}; p < pa + len; p += 0x1000) {
+        if (!ram->contains(p, 1)) continue;
+        std::atomic_ref<uint8_t> w(self.watch_[(p - ram->base()) >> 12]);
+        if (!(w.load(std::memory_order_relaxed) & 1)) continue;
+        w.fetch_and(static_cast<uint8_t>(~1u), std::memory_order_relaxed);
+        std::atomic_ref<uint32_t>(self.page_gen(p)).fetch_add(1, std::memory_order_relaxed);
+    }
 }
 
 bool SysInterpreter::code_written(uint64_t pa) {
@@ -143,8 +176,10 @@ Block* SysInterpreter::build_block(uint64_t pc, uint64_t block_pa, riscv::Fault&
         }
         if ((at & 0xfff) == 0) break;  // one page per block
     }
-    // A full cache (blocks of dead address spaces pile up) starts over.
-    if (cache_.blocks() > 200000) flush_code();
+    // A full cache (blocks of dead address spaces pile up) starts over, with the
+    // compiled code. Only here and in run() is code flushed, so callers holding
+    // blocks check code_epoch_ around lookup().
+    if (cache_.blocks() > 200000 || (jit_ && !jit_->has_room())) flush_code();
     BlockCache& cache = cache_;
     Block* b = cache.allocate(n + 2);
     b->pc = pc;
@@ -165,7 +200,110 @@ Block* SysInterpreter::build_block(uint64_t pc, uint64_t block_pa, riscv::Fault&
     b->page_gen = page_gen(block_pa);
     cache.insert(b);
     ++stats_.blocks_built;
+    if (compile_all_) compile(b);
     return b;
+}
+
+void SysInterpreter::compile(Block* b) {
+    const mem::GuestRam* ram = bus_.ram();
+    if (!jit_ || b->jit || b->jit_failed) return;
+    if (!ram || !ram->contains(b->pa, 2)) {
+        b->jit_failed = true;  // code outside RAM (a ROM) stays interpreted
+        return;
+    }
+    if (!jit_->has_room()) return;
+    // The block's page, read where the block was decoded from (no MMU access).
+    struct Page {
+        uint64_t va;
+        const uint8_t* host;
+    } page{b->pc & ~uint64_t{0xfff}, ram->host(b->pa & ~uint64_t{0xfff})};
+    auto read = [](const void* ctx, uint64_t at, uint16_t& parcel) {
+        const auto& p = *static_cast<const Page*>(ctx);
+        if ((at & ~uint64_t{0xfff}) != p.va) return false;
+        std::memcpy(&parcel, p.host + (at & 0xfff), sizeof parcel);
+        return true;
+    };
+    ir::Block irb = jit::lift_riscv(read, &page, b->pc, {.max_insns = max_block_insns_, .fp = false});
+    jit::JitBlock* code = irb.guest_insns ? jit_->compile_block(irb) : nullptr;
+    if (!code) {
+        b->jit_failed = true;
+        return;
+    }
+    b->jit = code;
+    b->insns[0].handler = labels_[kHandlerJitEntry];
+}
+
+jit::SlowLoadResult SysInterpreter::slow_load(void* ctx, uint64_t va, uint64_t kind) {
+    auto& self = *static_cast<SysInterpreter*>(ctx);
+    const unsigned size = kind & 0xff;
+    uint64_t v;
+    if (!self.mmu_.load(va, size, v, self.fault_)) return {0, 1};
+    if ((kind & 0x100) && size < 8) {
+        const unsigned shift = 64 - 8 * size;
+        v = static_cast<uint64_t>(static_cast<int64_t>(v << shift) >> shift);
+    }
+    return {v, 0};
+}
+
+uint64_t SysInterpreter::slow_store(void* ctx, uint64_t va, uint64_t value, uint64_t size) {
+    auto& self = *static_cast<SysInterpreter*>(ctx);
+    if (!self.mmu_.store(va, static_cast<unsigned>(size), value, self.fault_)) return jit::kSlowFault;
+    uint64_t pa;
+    if (!self.mmu_.take_watch_hit(pa)) return 0;
+    // Written code or a machine mailbox: the block stops after this store, as
+    // the interpreter's does (watch_hit).
+    self.stop_after_store_ = self.code_written(pa) ? Stop::Watch : Stop::Continue;
+    return jit::kSlowStop;
+}
+
+SysInterpreter::Result SysInterpreter::run_compiled(Block* b, Block*& next) {
+    const void* const tlb = mmu_.data_tlb().data();
+    while (true) {
+        ++stats_.jit_entries;
+        const jit::ExitRecord* r = jit_->enter(b->jit, tlb);
+        if (r == jit_->fault_exit()) return {Stop::Trap, fault_.cause, fault_.tval};
+        if (r == jit_->stop_exit()) return {stop_after_store_};
+        if (r == &r->from->exits[2]) {  // the entry check saw an exit request
+            cpu_.pc = r->target_pc;
+            return {Stop::Exit};
+        }
+        if (!r->indirect) cpu_.pc = r->target_pc;
+        const uint64_t epoch = code_epoch_;
+        riscv::Fault f;
+        Block* n = lookup(cpu_.pc, f);
+        if (!n) return {Stop::Trap, f.cause, f.tval};
+        if (!n->jit && !n->jit_failed && ++n->exec_count >= hot_threshold_) compile(n);
+        if (!n->jit) {
+            next = n;
+            return {Stop::Continue};
+        }
+        // Same rule as interpreted links: only within one virtual page, which
+        // was checked when compiled code entered it.
+        if (!r->indirect && code_epoch_ == epoch && ((r->target_pc ^ r->from->pc) >> 12) == 0) {
+            jit_->link(r, n->jit);
+            ++stats_.jit_links;
+        }
+        b = n;
+    }
+}
+
+void SysInterpreter::print_stats(std::FILE* out) const {
+    if (!jit_) {
+        std::fprintf(out, "  engine: interpreter\n");
+        return;
+    }
+    const jit::JitStats& js = jit_->stats();
+    std::fprintf(out,
+                 "  engine: %s; compiled blocks %llu (%llu guest instructions, %llu KiB code, "
+                 "%.1f ms compiling), refused %llu\n"
+                 "  compiled-code entries %llu, links %llu, code cache flushes %llu\n",
+                 compile_all_ ? "jit" : "tiered", static_cast<unsigned long long>(js.blocks_compiled),
+                 static_cast<unsigned long long>(js.guest_insns_compiled),
+                 static_cast<unsigned long long>(js.code_bytes >> 10), js.compile_ns / 1e6,
+                 static_cast<unsigned long long>(js.not_compilable),
+                 static_cast<unsigned long long>(stats_.jit_entries),
+                 static_cast<unsigned long long>(stats_.jit_links),
+                 static_cast<unsigned long long>(js.cache_flushes));
 }
 
 void SysInterpreter::apply_effects() {
@@ -191,7 +329,6 @@ HartStop SysInterpreter::run() {
                 apply_effects();
                 break;
             case Stop::Continue: break;
-            case Stop::FlushCode: flush_code(); break;
             case Stop::Watch: return HartStop::Watch;
             case Stop::Wfi:
                 if (!ps_.wfi_wakeup(time())) return HartStop::Wfi;
@@ -209,7 +346,7 @@ SysInterpreter::Result SysInterpreter::execute() {
 #include "isa/riscv/insns.inc"
         &&op_illegal,
         &&op_end,
-        &&op_illegal,  // kHandlerJitEntry: no compiled code in system mode yet
+        &&op_jit_entry,
     };
     labels_ = kLabels;
     riscv::Cpu& cpu = cpu_;
@@ -272,17 +409,21 @@ SysInterpreter::Result SysInterpreter::execute() {
         }                                                                             \
     } while (0)
 #define LINKS(ins) (reinterpret_cast<const BlockLinks*>((ins) + 1))
-#define JUMP(target, s)                                                          \
-    do {                                                                         \
-        cpu.instret += i->retired;                                               \
-        const Insn* n_ = LINKS(i)->next[s];                                      \
-        if (!n_ || ((s) == 0 && i->imm <= 0 && exit_requested())) [[unlikely]] { \
-            next_pc = (target);                                                  \
-            slot = (s);                                                          \
-            goto block_end_slow;                                                 \
-        }                                                                        \
-        i = n_;                                                                  \
-        DISPATCH();                                                              \
+// Backward transfers check the exit request and count heat for tiering.
+#define JUMP(target, s)                                                                           \
+    do {                                                                                          \
+        cpu.instret += i->retired;                                                                \
+        const Insn* n_ = LINKS(i)->next[s];                                                       \
+        if (!n_ ||                                                                                \
+            ((s) == 0 && i->imm <= 0 &&                                                           \
+             (exit_requested() || (hot_threshold_ && ++const_cast<BlockLinks*>(LINKS(i))->heat >= \
+                                                         hot_threshold_)))) [[unlikely]] {        \
+            next_pc = (target);                                                                   \
+            slot = (s);                                                                           \
+            goto block_end_slow;                                                                  \
+        }                                                                                         \
+        i = n_;                                                                                   \
+        DISPATCH();                                                                               \
     } while (0)
 #define JUMP_INDIRECT(target)      \
     do {                           \
@@ -335,10 +476,13 @@ SysInterpreter::Result SysInterpreter::execute() {
         RD = old;                                                             \
         FINISH(Continue);                                                     \
     } while (0)
+// An AMO on a page of decoded code makes that code stale (the block goes on:
+// an AMO rewriting the instructions after it is not worth a stop).
 #define AMO_ADDR(T)                                                              \
     const uint64_t a_ = RS1;                                                     \
     T* p_ = reinterpret_cast<T*>(mmu_.atomic_ptr(a_, sizeof(T), fault, true));   \
-    if (!p_) goto mem_fault;
+    if (!p_) goto mem_fault;                                                     \
+    if (mmu_.take_watch_hit(watch_pa)) [[unlikely]] code_written(watch_pa);
 #define LR_ADDR(T)                                                               \
     const uint64_t a_ = RS1;                                                     \
     T* p_ = reinterpret_cast<T*>(mmu_.atomic_ptr(a_, sizeof(T), fault, false));  \
@@ -354,18 +498,36 @@ block_end_slow:
         return Result{Stop::Exit};
     }
     {
+        // A hot backward edge: compile its target (read before lookup(), which
+        // may flush every block, the one `i` is in included).
+        bool hot = false;
+        if (slot == 0 && hot_threshold_ && LINKS(i)->heat >= hot_threshold_) {
+            const_cast<BlockLinks*>(LINKS(i))->heat = 0;
+            hot = true;
+        }
+        const uint64_t epoch = code_epoch_;
         Block* n = lookup(next_pc, fault);
         if (!n) {
             cpu.pc = next_pc;
             return Result{Stop::Trap, fault.cause, fault.tval};
         }
+        if (hot_threshold_ && !n->jit && !n->jit_failed && (hot || ++n->exec_count >= hot_threshold_))
+            compile(n);
         // Only transfers within the same virtual page are chained: entering a page
         // from elsewhere always goes through lookup(), which checks the mapping.
-        if (slot < 2 && ((next_pc ^ i->pc) >> 12) == 0)
+        if (slot < 2 && code_epoch_ == epoch && ((next_pc ^ i->pc) >> 12) == 0)
             const_cast<BlockLinks*>(LINKS(i))->next[slot] = n->insns;
         i = n->insns;
         DISPATCH();
     }
+
+op_jit_entry : {
+    Block* next = nullptr;
+    const Result r = run_compiled(Block::of_first(i), next);
+    if (!next) return r;
+    i = next->insns;
+    DISPATCH();
+}
 
 mem_fault:
     TRAP(fault.cause, fault.tval);
@@ -415,7 +577,10 @@ op_sfence_vma:
     else mmu_.flush_all();
     FINISH(Continue);
 op_fence_i:
-    FINISH(FlushCode);
+    // Nothing to flush: every write to a page holding decoded code, by the
+    // hart (watched pages) or by a device (dma_written), makes that code stale
+    // at once, which is what fence.i asks for and more.
+    FINISH(Continue);
 
 #include "engine/interp_ops.inc"
 }

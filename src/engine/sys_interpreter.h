@@ -4,9 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <memory>
 #include <vector>
 
+#include "core/result.h"
 #include "engine/block_cache.h"
+#include "engine/options.h"
 #include "isa/riscv/cpu.h"
 #include "isa/riscv/mmu.h"
 #include "isa/riscv/priv.h"
@@ -24,30 +28,49 @@ struct HartStats {
     uint64_t traps = 0;
     uint64_t interrupts = 0;
     uint64_t blocks_built = 0;
-    uint64_t code_flushes = 0;
+    uint64_t code_flushes = 0;  // pages whose code was written, plus whole flushes
+    uint64_t jit_entries = 0;   // entries into compiled code from the interpreter
+    uint64_t jit_links = 0;     // direct jumps between compiled blocks patched
 };
 
 class SysInterpreter {
 public:
-    // `time` gives the 10 MHz time counter (the CLINT's mtime).
+    // `time` gives the 10 MHz time counter (the CLINT's mtime). Without
+    // `engine`, or with EngineKind::Interp, everything is interpreted.
     SysInterpreter(riscv::Cpu& cpu, riscv::PrivState& ps, riscv::Mmu& mmu, const mem::Bus& bus,
                    uint64_t (*time)(void*), void* time_ctx);
+    // Sets up the JIT as `opts` ask (call before run()).
+    xvm::Result<void> set_engine(const EngineOptions& opts);
 
     // Runs the hart until the machine must act; traps and interrupts are taken here.
     HartStop run();
 
     // Marks a physical page as watched for stores (HTIF tohost).
     void watch_page(uint64_t pa);
+    // A device is about to write [pa, pa+len): code decoded from there goes
+    // stale. A Bus DMA observer (any thread); `self` is the SysInterpreter.
+    static void dma_written(void* self, uint64_t pa, uint64_t len);
     void flush_code();
     const HartStats& stats() const { return stats_; }
+    const jit::Jit* jit() const { return jit_.get(); }
+    // The engine's lines of --stats.
+    void print_stats(std::FILE* out) const;
 
 private:
-    enum class Stop : uint8_t { Trap, Continue, Wfi, Exit, FlushCode, Watch };
+    enum class Stop : uint8_t { Trap, Continue, Wfi, Exit, Watch };
     struct Result {
         Stop stop;
         uint64_t cause = 0, tval = 0;
     };
     Result execute();
+    // Runs b's compiled code and the compiled blocks it leads to. Returns the
+    // stop for run(), or Stop::Continue with `next` set to an interpreted block.
+    Result run_compiled(Block* b, Block*& next);
+    // Compiles b if the code cache has room (it is flushed at the next block
+    // build otherwise); never flushes anything itself.
+    void compile(Block* b);
+    static jit::SlowLoadResult slow_load(void* self, uint64_t va, uint64_t kind);
+    static uint64_t slow_store(void* self, uint64_t va, uint64_t value, uint64_t size);
     Block* build_block(uint64_t pc, uint64_t pa, riscv::Fault& f);
     // The block for virtual pc as currently mapped: found by pc, checked against
     // the physical address and the page's code generation.
@@ -75,6 +98,14 @@ private:
     riscv::Fault fault_;
     const void* const* labels_ = nullptr;
     HartStats stats_;
+    // The JIT (null: interpreter only), how hot a block must get, and whether
+    // every block is compiled when built (--engine jit).
+    std::unique_ptr<jit::Jit> jit_;
+    uint32_t hot_threshold_ = 0;
+    bool compile_all_ = false;
+    unsigned max_block_insns_ = 64;
+    Stop stop_after_store_ = Stop::Continue;  // what a compiled store's stop means
+    uint64_t code_epoch_ = 0;                 // bumped by every flush_code()
 };
 
 }  // namespace xvm::engine

@@ -30,6 +30,11 @@ inline constexpr Value kNoValue = ~0u;
 
 struct Inst {
     Opcode op = Opcode::Nop;
+    // Memory ops: which guest instruction of the block they belong to (0-based)
+    // and its length, so a fault or an exit after the access knows the
+    // instructions retired before it and the pc after it.
+    uint8_t insn_len = 0;
+    uint16_t insn = 0;
     Value args[3] = {kNoValue, kNoValue, kNoValue};
     int64_t imm = 0;
 };

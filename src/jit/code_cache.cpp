@@ -33,7 +33,6 @@ CodeCache::~CodeCache() {
 
 JitBlock* CodeCache::add(std::unique_ptr<JitBlock> b) {
     JitBlock* raw = b.get();
-    by_pc_[raw->pc] = raw;
     by_host_[reinterpret_cast<uintptr_t>(raw->code)] = raw;
     owned_.push_back(std::move(b));
     return raw;

@@ -50,7 +50,9 @@ class CodeCache {
     void commit(size_t bytes) { used_ += (bytes + 15) & ~size_t{15}; }
     void set_floor(size_t bytes) { floor_ = used_ = bytes; }  // keeps the trampoline
 
+    // Takes ownership; find_host() sees the block at once, find() after index().
     JitBlock* add(std::unique_ptr<JitBlock> b);
+    void index(JitBlock* b) { by_pc_[b->pc] = b; }
     JitBlock* find(uint64_t pc) const {
         auto it = by_pc_.find(pc);
         return it == by_pc_.end() ? nullptr : it->second;

@@ -13,19 +13,37 @@ namespace xvm::jit {
 
 Result<std::unique_ptr<Jit>> Jit::create(riscv::Cpu& cpu, mem::AddressSpace& space,
                                          const JitOptions& opts) {
-    std::unique_ptr<Jit> j(new Jit(cpu, space, opts));
-    auto cache = CodeCache::create(opts.cache_bytes);
-    if (!cache) return cache.error();
-    j->cache_ = std::move(*cache);
-    j->jump_cache_ = std::make_unique<JumpCacheEntry[]>(kJumpCacheSize);
-    for (unsigned k = 0; k < kJumpCacheSize; ++k) j->jump_cache_[k] = {~0ull, nullptr};
-    Xbyak::util::Cpu host;
-    j->ctx_.has_popcnt = host.has(Xbyak::util::Cpu::tPOPCNT);
-    j->ctx_.has_lzcnt = host.has(Xbyak::util::Cpu::tLZCNT);
-    j->ctx_.has_bmi1 = host.has(Xbyak::util::Cpu::tBMI1);
-    j->ctx_.jump_cache = j->jump_cache_.get();
-    j->emit_trampoline();
+    std::unique_ptr<Jit> j(new Jit(cpu, &space, opts));
+    if (auto r = j->init(); !r) return r.error();
     return j;
+}
+
+Result<std::unique_ptr<Jit>> Jit::create_system(riscv::Cpu& cpu, const SoftTlbHooks& hooks,
+                                                const JitOptions& opts) {
+    std::unique_ptr<Jit> j(new Jit(cpu, nullptr, opts));
+    j->ctx_.memory = MemoryMode::SoftTlb;
+    j->ctx_.slow_ctx = hooks.ctx;
+    j->ctx_.slow_load = hooks.load;
+    j->ctx_.slow_store = hooks.store;
+    if (auto r = j->init(); !r) return r.error();
+    return j;
+}
+
+Result<void> Jit::init() {
+    auto cache = CodeCache::create(opts_.cache_bytes);
+    if (!cache) return cache.error();
+    cache_ = std::move(*cache);
+    jump_cache_ = std::make_unique<JumpCacheEntry[]>(kJumpCacheSize);
+    for (unsigned k = 0; k < kJumpCacheSize; ++k) jump_cache_[k] = {~0ull, nullptr};
+    Xbyak::util::Cpu host;
+    ctx_.has_popcnt = host.has(Xbyak::util::Cpu::tPOPCNT);
+    ctx_.has_lzcnt = host.has(Xbyak::util::Cpu::tLZCNT);
+    ctx_.has_bmi1 = host.has(Xbyak::util::Cpu::tBMI1);
+    ctx_.jump_cache = jump_cache_.get();
+    ctx_.fault_exit = &fault_exit_;
+    ctx_.stop_exit = &stop_exit_;
+    emit_trampoline();
+    return {};
 }
 
 // enter(cpu, code, membase, mask): saves the host's callee-saved registers, sets up
@@ -65,13 +83,20 @@ void Jit::emit_trampoline() {
 JitBlock* Jit::compile(uint64_t pc) {
     if (JitBlock* b = cache_->find(pc)) return b;
     if (failed_.count(pc)) return nullptr;
-    const auto t0 = std::chrono::steady_clock::now();
-    ir::Block irb = lift_riscv(space_, pc, LiftOptions{opts_.max_block_insns});
-    if (irb.guest_insns == 0) {
+    ir::Block irb = lift_riscv(*space_, pc, LiftOptions{opts_.max_block_insns});
+    JitBlock* b = irb.guest_insns ? compile_block(irb) : nullptr;
+    if (!b) {
         failed_.insert(pc);
-        ++stats_.not_compilable;
+        if (!irb.guest_insns) ++stats_.not_compilable;
         return nullptr;
     }
+    cache_->index(b);
+    fill_jump_cache(pc, b);
+    return b;
+}
+
+JitBlock* Jit::compile_block(ir::Block& irb) {
+    const auto t0 = std::chrono::steady_clock::now();
     ir::run_passes(irb, opts_.passes);
     if (opts_.dump_ir) fmt::print(log::g_out, "{}", ir::print(irb));
     bool full = false;
@@ -81,7 +106,6 @@ JitBlock* Jit::compile(uint64_t pc) {
         jb = compile_x64(irb, *cache_, ctx_, &full);
     }
     if (!jb) {
-        failed_.insert(pc);
         ++stats_.not_compilable;
         return nullptr;
     }
@@ -89,7 +113,6 @@ JitBlock* Jit::compile(uint64_t pc) {
     stats_.guest_insns_compiled += irb.guest_insns;
     stats_.code_bytes += jb->size;
     JitBlock* b = cache_->add(std::move(jb));
-    fill_jump_cache(pc, b);
     stats_.compile_ns += static_cast<uint64_t>(
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
             .count());

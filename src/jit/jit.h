@@ -33,10 +33,22 @@ struct JitStats {
     uint64_t compile_ns = 0;
 };
 
+// System mode's memory: the soft TLB's slow path, called by compiled code.
+struct SoftTlbHooks {
+    void* ctx = nullptr;
+    SlowLoadFn load = nullptr;
+    SlowStoreFn store = nullptr;
+};
+
 class Jit {
   public:
+    // User mode: code and data in a masked guest address space.
     static Result<std::unique_ptr<Jit>> create(riscv::Cpu& cpu, mem::AddressSpace& space,
                                                const JitOptions& opts);
+    // System mode: data through the soft TLB; the caller lifts code (it knows
+    // where it lives) and keeps track of its blocks (compile_block).
+    static Result<std::unique_ptr<Jit>> create_system(riscv::Cpu& cpu, const SoftTlbHooks& hooks,
+                                                      const JitOptions& opts);
 
     JitBlock* find(uint64_t pc) const { return cache_->find(pc); }
     // Compiles the block at pc once; nullptr if it cannot be compiled (the first
@@ -45,16 +57,30 @@ class Jit {
     JitBlock* compile(uint64_t pc);
     bool known_uncompilable(uint64_t pc) const { return failed_.count(pc) != 0; }
 
+    // Passes and backend for a lifted block; not found by pc later (the caller
+    // keeps it). nullptr if it cannot be compiled. Compiling may flush the cache
+    // (stats().cache_flushes changes): every earlier block is gone then.
+    JitBlock* compile_block(ir::Block& irb);
+
     // Runs compiled code from b until it leaves; returns where it left.
     const ExitRecord* enter(const JitBlock* b) {
-        return enter_(&cpu_, b->code, space_.base(), space_.mask());
+        return enter_(&cpu_, b->code, space_->base(), space_->mask());
     }
+    // System mode: `tlb` is the data TLB for the current privilege and mstatus.
+    const ExitRecord* enter(const JitBlock* b, const void* tlb) {
+        return enter_(&cpu_, b->code, static_cast<uint8_t*>(const_cast<void*>(tlb)), 0);
+    }
+    // Where slow paths leave (system mode): a fault at cpu.pc; a stop after a store.
+    const ExitRecord* fault_exit() const { return &fault_exit_; }
+    const ExitRecord* stop_exit() const { return &stop_exit_; }
     // Makes a direct exit jump straight into `target` from now on.
     void link(const ExitRecord* r, const JitBlock* target);
     void fill_jump_cache(uint64_t pc, const JitBlock* b);
 
     // Drops all compiled code (invalidation, or the cache is full).
     void flush();
+    // Whether the code cache can take another block without a flush.
+    bool has_room() const { return cache_->free() >= kMaxBlockCode; }
     bool owns(uintptr_t host_pc) const { return cache_->contains(host_pc); }
     // The guest pc of a faulting memory access at host_pc in compiled code.
     uint64_t fault_pc(uintptr_t host_pc) const;
@@ -64,18 +90,20 @@ class Jit {
 
   private:
     using EnterFn = const ExitRecord* (*)(riscv::Cpu*, const uint8_t*, uint8_t*, uint64_t);
-    Jit(riscv::Cpu& cpu, mem::AddressSpace& space, const JitOptions& opts)
+    Jit(riscv::Cpu& cpu, mem::AddressSpace* space, const JitOptions& opts)
         : cpu_(cpu), space_(space), opts_(opts) {}
+    Result<void> init();
     void emit_trampoline();
 
     riscv::Cpu& cpu_;
-    mem::AddressSpace& space_;
+    mem::AddressSpace* space_;  // null in system mode
     JitOptions opts_;
     std::unique_ptr<CodeCache> cache_;
     std::unique_ptr<JumpCacheEntry[]> jump_cache_;
     BackendContext ctx_;
     EnterFn enter_ = nullptr;
     std::unordered_set<uint64_t> failed_;
+    ExitRecord fault_exit_, stop_exit_;
     JitStats stats_;
 };
 

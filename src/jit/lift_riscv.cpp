@@ -15,7 +15,7 @@ constexpr unsigned kF = 32;  // IR register number of f0
 
 class Lifter {
   public:
-    Lifter(ir::Block& b) : b_(b), ir_(b) {}
+    Lifter(ir::Block& b, const LiftOptions& opts) : b_(b), ir_(b), opts_(opts) {}
 
     // Lifts one instruction; false if the IR does not cover it (nothing emitted).
     // Sets `ends` when the instruction ends the block (the terminal is set).
@@ -36,8 +36,11 @@ class Lifter {
     }
     Value sx(Value v) { return op(Opcode::Sext32, v); }
     Value zx(Value v) { return op(Opcode::Zext32, v); }
-    Value mem(Opcode o, Value a, Value v, uint64_t pc) {
-        return ir_.emit(o, a, v, ir::kNoValue, static_cast<int64_t>(pc));
+    Value mem(Opcode o, Value a, Value v, uint64_t pc, unsigned len) {
+        const Value k = ir_.emit(o, a, v, ir::kNoValue, static_cast<int64_t>(pc));
+        b_.insts[k].insn = static_cast<uint16_t>(b_.guest_insns);
+        b_.insts[k].insn_len = static_cast<uint8_t>(len);
+        return k;
     }
     Value call(Helper h, unsigned rm, Value a, Value b = ir::kNoValue, Value d = ir::kNoValue) {
         const int64_t imm = static_cast<int64_t>(h) | static_cast<int64_t>(rm) << 16;
@@ -61,6 +64,7 @@ class Lifter {
 
     ir::Block& b_;
     ir::Builder ir_;
+    const LiftOptions& opts_;
 };
 
 bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
@@ -70,9 +74,9 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
     auto ri = [&](Opcode o) { set_x(d.rd, op(o, x(d.rs1), c(imm))); };
     auto rrw = [&](Opcode o) { set_x(d.rd, sx(op(o, x(d.rs1), x(d.rs2)))); };
     auto load = [&](Opcode o) {
-        set_x(d.rd, mem(o, op(Opcode::Add, x(d.rs1), c(imm)), ir::kNoValue, pc));
+        set_x(d.rd, mem(o, op(Opcode::Add, x(d.rs1), c(imm)), ir::kNoValue, pc, d.len));
     };
-    auto store = [&](Opcode o) { mem(o, op(Opcode::Add, x(d.rs1), c(imm)), x(d.rs2), pc); };
+    auto store = [&](Opcode o) { mem(o, op(Opcode::Add, x(d.rs1), c(imm)), x(d.rs2), pc, d.len); };
     auto f2 = [&](Helper h, bool single) {
         Value v = call(h, d.rm, f(d.rs1), f(d.rs2));
         (void)single;
@@ -89,8 +93,14 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
         set_x(d.rd, sx(op(o, dup, op(Opcode::And, amount, c(31)))));
     };
 
+    const riscv::Ext ext = riscv::info(d.op).ext;
+    if (!opts_.fp && (ext == riscv::Ext::F || ext == riscv::Ext::D)) return false;
     switch (d.op) {
         // ---- RV64I ----
+        // One hart per address space and x86's ordering (only a store followed by
+        // a load may be reordered, which one hart cannot observe): nothing to emit.
+        // Threads or SMP must turn "fence w,r" into an mfence.
+        case Op::fence: return true;
         case Op::lui: set_x(d.rd, c(imm)); return true;
         case Op::auipc: set_x(d.rd, c(static_cast<int64_t>(pc) + imm)); return true;
         case Op::jal:
@@ -288,16 +298,16 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
         // ---- F/D: memory and bit moves inline, arithmetic through helpers ----
         case Op::flw:
             set_f(d.rd,
-                  box(mem(Opcode::Load32U, op(Opcode::Add, x(d.rs1), c(imm)), ir::kNoValue, pc)));
+                  box(mem(Opcode::Load32U, op(Opcode::Add, x(d.rs1), c(imm)), ir::kNoValue, pc, d.len)));
             return true;
         case Op::fld:
-            set_f(d.rd, mem(Opcode::Load64, op(Opcode::Add, x(d.rs1), c(imm)), ir::kNoValue, pc));
+            set_f(d.rd, mem(Opcode::Load64, op(Opcode::Add, x(d.rs1), c(imm)), ir::kNoValue, pc, d.len));
             return true;
         case Op::fsw:
-            mem(Opcode::Store32, op(Opcode::Add, x(d.rs1), c(imm)), f(d.rs2), pc);
+            mem(Opcode::Store32, op(Opcode::Add, x(d.rs1), c(imm)), f(d.rs2), pc, d.len);
             return true;
         case Op::fsd:
-            mem(Opcode::Store64, op(Opcode::Add, x(d.rs1), c(imm)), f(d.rs2), pc);
+            mem(Opcode::Store64, op(Opcode::Add, x(d.rs1), c(imm)), f(d.rs2), pc, d.len);
             return true;
         case Op::fmv_x_w: set_x(d.rd, sx(f(d.rs1))); return true;
         case Op::fmv_w_x: set_f(d.rd, box(x(d.rs1))); return true;
@@ -386,7 +396,6 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
         case Op::sret:
         case Op::wfi:
         case Op::sfence_vma:
-        case Op::fence:
         case Op::fence_i:
         case Op::ecall:
         case Op::ebreak:
@@ -426,17 +435,19 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
 
 }  // namespace
 
-ir::Block lift_riscv(const mem::AddressSpace& space, uint64_t pc, const LiftOptions& opts) {
+ir::Block lift_riscv(CodeReader read, const void* ctx, uint64_t pc, const LiftOptions& opts) {
     ir::Block b;
     b.pc = pc;
-    Lifter l(b);
+    Lifter l(b, opts);
     uint64_t at = pc;
     while (b.guest_insns < opts.max_insns) {
-        if (!space.accessible(at, 2, mem::kProtExec)) break;
-        uint32_t bits = space.load<uint16_t>(at);
-        if (riscv::insn_length(static_cast<uint16_t>(bits)) == 4) {
-            if (!space.accessible(at + 2, 2, mem::kProtExec)) break;
-            bits |= uint32_t{space.load<uint16_t>(at + 2)} << 16;
+        uint16_t low, high;
+        if (!read(ctx, at, low)) break;
+        uint32_t bits = low;
+        if (riscv::insn_length(low) == 4) {
+            // An instruction across the page end would tie the block to two pages.
+            if (((at + 2) & 0xfff) == 0 || !read(ctx, at + 2, high)) break;
+            bits |= uint32_t{high} << 16;
         }
         const riscv::Decoded d = riscv::decode(bits);
         bool ends = false;
@@ -445,13 +456,23 @@ ir::Block lift_riscv(const mem::AddressSpace& space, uint64_t pc, const LiftOpti
         at += d.len;
         if (ends) return b;
         // Stay within one guest page, like the interpreter's blocks.
-        if ((at & mem::AddressSpace::kPageMask) == 0) break;
+        if ((at & 0xfff) == 0) break;
     }
     // Fell off the end: continue at `at` (compiled or interpreted).
     b.term = {b.guest_insns && at != pc ? ir::Terminal::Kind::Jump : ir::Terminal::Kind::Exit,
               ir::kNoValue, at, 0};
     if (b.guest_insns == 0) b.term = {ir::Terminal::Kind::Exit, ir::kNoValue, pc, 0};
     return b;
+}
+
+ir::Block lift_riscv(const mem::AddressSpace& space, uint64_t pc, const LiftOptions& opts) {
+    auto read = [](const void* ctx, uint64_t at, uint16_t& parcel) {
+        const auto& s = *static_cast<const mem::AddressSpace*>(ctx);
+        if (!s.accessible(at, 2, mem::kProtExec)) return false;
+        parcel = s.load<uint16_t>(at);
+        return true;
+    };
+    return lift_riscv(read, &space, pc, opts);
 }
 
 }  // namespace xvm::jit

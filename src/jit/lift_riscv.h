@@ -12,10 +12,19 @@ namespace xvm::jit {
 
 struct LiftOptions {
     unsigned max_insns = 64;
+    // F and D instructions: system mode leaves them to the interpreter, which
+    // checks mstatus.FS and marks the state dirty.
+    bool fp = true;
 };
 
+// Reads the 16-bit parcel of guest code at pc; false if it cannot be read (the
+// block then ends before the instruction).
+using CodeReader = bool (*)(const void* ctx, uint64_t pc, uint16_t& parcel);
+
 // Lifts the block at pc. An empty block (guest_insns == 0) means the first
-// instruction is not covered or cannot be fetched.
+// instruction is not covered or cannot be fetched. Blocks stay within pc's page.
+ir::Block lift_riscv(CodeReader read, const void* ctx, uint64_t pc, const LiftOptions& opts = {});
+// User mode: code read from the guest address space (executable pages only).
 ir::Block lift_riscv(const mem::AddressSpace& space, uint64_t pc, const LiftOptions& opts = {});
 
 }  // namespace xvm::jit

@@ -86,7 +86,165 @@ class Emitter : public CodeGenerator {
     Value rax_holds_ = ir::kNoValue;
     Value rax_result_ = ir::kNoValue;
     Label exit_stub_[3];
+
+    // Soft-TLB accesses: the inline hit path jumps to `slow` on a miss; the
+    // out-of-line code after the block's exits calls the slow-path function and
+    // comes back to `back`.
+    struct SlowPath {
+        Value k;
+        Label slow, back;
+        int32_t saved[kNumAlloc];  // value held by each caller-saved register live across it, or -1
+        int8_t value_reg = -1;     // store: kAlloc index of the value, -1 = rcx
+        int8_t dest_reg = -1;      // load: kAlloc index of the result, -1 = rax
+    };
+    std::vector<std::unique_ptr<SlowPath>> slow_paths_;
+    void tlb_load(Value k);
+    void tlb_store(Value k, const Reg64& v);
+    void live_caller_saved(Value k, SlowPath& sp) const;
+    void emit_slow_paths();
+    void leave_at(Value k, const ExitRecord* exit, bool after);
 };
+
+void Emitter::live_caller_saved(Value k, SlowPath& sp) const {
+    for (int r = 0; r < kNumAlloc; ++r)
+        sp.saved[r] = owner_[r] >= 0 && owner_[r] != static_cast<int>(k) && kCallerSaved[r] &&
+                              last_use_[owner_[r]] > static_cast<int32_t>(k)
+                          ? owner_[r]
+                          : -1;
+}
+
+namespace tlb {
+constexpr int kTagRead = 0, kTagWrite = 8, kAddend = 24;  // mem::TlbEntry
+// The entry offset of va: ((va >> 12) & (kSize - 1)) * 32, in two instructions.
+constexpr uint32_t kIndexMask = 0xff << 5;
+constexpr int kIndexShift = 12 - 5;
+}  // namespace tlb
+
+unsigned access_size(Opcode op) {
+    switch (op) {
+        case Opcode::Load8S: case Opcode::Load8U: case Opcode::Store8: return 1;
+        case Opcode::Load16S: case Opcode::Load16U: case Opcode::Store16: return 2;
+        case Opcode::Load32S: case Opcode::Load32U: case Opcode::Store32: return 4;
+        default: return 8;
+    }
+}
+
+// Guest address in rax. Hit: the value in dest(k). The key keeps the address's
+// low bits below the access size, so a misaligned access never matches a tag.
+void Emitter::tlb_load(Value k) {
+    const ir::Inst& in = b_.insts[k];
+    const unsigned size = access_size(in.op);
+    auto sp = std::make_unique<SlowPath>();
+    sp->k = k;
+    live_caller_saved(k, *sp);
+    mov(ecx, eax);
+    shr(ecx, tlb::kIndexShift);
+    and_(ecx, tlb::kIndexMask);
+    mov(rdx, rax);
+    and_(rdx, static_cast<uint32_t>(-4096 + static_cast<int>(size - 1)));
+    cmp(rdx, qword[r12 + rcx + tlb::kTagRead]);
+    jne(sp->slow, T_NEAR);
+    add(rax, qword[r12 + rcx + tlb::kAddend]);
+    const Reg64 d = dest(k);
+    if (loc_[k].kind == Loc::Reg) sp->dest_reg = loc_[k].reg;
+    switch (in.op) {
+        case Opcode::Load8S: movsx(d, byte[rax]); break;
+        case Opcode::Load8U: movzx(d.cvt32(), byte[rax]); break;
+        case Opcode::Load16S: movsx(d, word[rax]); break;
+        case Opcode::Load16U: movzx(d.cvt32(), word[rax]); break;
+        case Opcode::Load32S: movsxd(d, dword[rax]); break;
+        case Opcode::Load32U: mov(d.cvt32(), dword[rax]); break;
+        default: mov(d, qword[rax]); break;
+    }
+    L(sp->back);
+    slow_paths_.push_back(std::move(sp));
+}
+
+// Guest address in rax, value in v (an allocated register or rcx).
+void Emitter::tlb_store(Value k, const Reg64& v) {
+    const ir::Inst& in = b_.insts[k];
+    const unsigned size = access_size(in.op);
+    auto sp = std::make_unique<SlowPath>();
+    sp->k = k;
+    live_caller_saved(k, *sp);
+    for (int r = 0; r < kNumAlloc; ++r)
+        if (kAlloc[r].getIdx() == v.getIdx()) sp->value_reg = static_cast<int8_t>(r);
+    mov(edx, eax);
+    shr(edx, tlb::kIndexShift);
+    and_(edx, tlb::kIndexMask);
+    mov(r13, rax);
+    and_(r13, static_cast<uint32_t>(-4096 + static_cast<int>(size - 1)));
+    cmp(r13, qword[r12 + rdx + tlb::kTagWrite]);
+    jne(sp->slow, T_NEAR);
+    add(rax, qword[r12 + rdx + tlb::kAddend]);
+    switch (size) {
+        case 1: mov(byte[rax], v.cvt8()); break;
+        case 2: mov(word[rax], v.cvt16()); break;
+        case 4: mov(dword[rax], v.cvt32()); break;
+        default: mov(qword[rax], v); break;
+    }
+    L(sp->back);
+    slow_paths_.push_back(std::move(sp));
+}
+
+// Leaves compiled code at memory op k with cpu.pc at its instruction (or, with
+// `after`, at the next one) and instret counting only what retired.
+void Emitter::leave_at(Value k, const ExitRecord* exit, bool after) {
+    const ir::Inst& in = b_.insts[k];
+    const uint64_t pc = static_cast<uint64_t>(in.imm) + (after ? in.insn_len : 0);
+    const uint32_t not_retired = b_.guest_insns - in.insn - (after ? 1 : 0);
+    mov(rax, pc);
+    mov(qword[rbx + static_cast<int>(offsetof(riscv::Cpu, pc))], rax);
+    if (not_retired) sub(qword[rbx + static_cast<int>(offsetof(riscv::Cpu, instret))], not_retired);
+    mov(rax, reinterpret_cast<uint64_t>(exit));
+    jmp(reinterpret_cast<const void*>(ctx_.epilogue), T_NEAR);
+}
+
+void Emitter::emit_slow_paths() {
+    for (auto& sp : slow_paths_) {
+        const ir::Inst& in = b_.insts[sp->k];
+        const bool is_load = in.op <= Opcode::Load64;
+        const unsigned size = access_size(in.op);
+        L(sp->slow);
+        for (int r = 0; r < kNumAlloc; ++r)
+            if (sp->saved[r] >= 0) mov(slot(static_cast<unsigned>(sp->saved[r])), kAlloc[r]);
+        if (is_load) {
+            const bool sign = in.op == Opcode::Load8S || in.op == Opcode::Load16S || in.op == Opcode::Load32S;
+            mov(rsi, rax);
+            mov(edx, size | (sign ? 0x100u : 0u));
+            mov(rdi, reinterpret_cast<uint64_t>(ctx_.slow_ctx));
+            mov(rax, reinterpret_cast<uint64_t>(ctx_.slow_load));
+            CodeGenerator::call(rax);
+        } else {
+            mov(rdx, sp->value_reg >= 0 ? kAlloc[sp->value_reg] : rcx);
+            mov(rsi, rax);
+            mov(ecx, size);
+            mov(rdi, reinterpret_cast<uint64_t>(ctx_.slow_ctx));
+            mov(rax, reinterpret_cast<uint64_t>(ctx_.slow_store));
+            CodeGenerator::call(rax);
+        }
+        Label fault, stop;
+        if (is_load) {
+            test(rdx, rdx);
+            jnz(fault, T_NEAR);
+        } else {
+            cmp(rax, kSlowFault);
+            je(fault, T_NEAR);
+            cmp(rax, kSlowStop);
+            je(stop, T_NEAR);
+        }
+        for (int r = 0; r < kNumAlloc; ++r)
+            if (sp->saved[r] >= 0) mov(kAlloc[r], slot(static_cast<unsigned>(sp->saved[r])));
+        if (is_load && sp->dest_reg >= 0) mov(kAlloc[sp->dest_reg], rax);
+        jmp(sp->back, T_NEAR);
+        L(fault);
+        leave_at(sp->k, ctx_.fault_exit, false);
+        if (!is_load) {
+            L(stop);
+            leave_at(sp->k, ctx_.stop_exit, true);
+        }
+    }
+}
 
 void Emitter::load(const Reg64& dst, Value v) {
     // rax may still hold the previous instruction's spilled result.
@@ -476,6 +634,11 @@ void Emitter::emit_inst(Value k) {
         case Opcode::Load32U:
         case Opcode::Load64: {
             load(rax, in.args[0]);
+            if (ctx_.memory == MemoryMode::SoftTlb) {
+                tlb_load(k);
+                put(k, dest(k));
+                return;
+            }
             and_(rax, r13);
             const Reg64 d = dest(k);
             switch (in.op) {
@@ -501,6 +664,10 @@ void Emitter::emit_inst(Value k) {
                 v = kAlloc[loc_[in.args[1]].reg];
             else
                 load(rcx, in.args[1]);
+            if (ctx_.memory == MemoryMode::SoftTlb) {
+                tlb_store(k, v);
+                return;
+            }
             and_(rax, r13);
             switch (in.op) {
                 case Opcode::Store8: mov(byte[r12 + rax], v.cvt8()); break;
@@ -551,10 +718,15 @@ void Emitter::terminal() {
             jb_.exits[1].patch = const_cast<uint8_t*>(getCurr()) - 4;
             break;
         case K::Indirect: {
-            // Per-vCPU jump cache: one probe, else back to the engine.
+            // Per-vCPU jump cache: one probe, else back to the engine. System
+            // mode always goes back: a virtual pc alone does not name the code.
             jb_.exits[0].indirect = true;
             load(rax, t.value);
             mov(qword[rbx + static_cast<int>(offsetof(riscv::Cpu, pc))], rax);
+            if (ctx_.memory == MemoryMode::SoftTlb) {
+                jmp(exit_stub_[0], T_NEAR);
+                break;
+            }
             mov(rcx, rax);
             shr(rcx, 1);
             and_(ecx, kJumpCacheSize - 1);
@@ -575,6 +747,7 @@ void Emitter::terminal() {
         mov(rax, reinterpret_cast<uint64_t>(&jb_.exits[e]));
         jmp(reinterpret_cast<const void*>(ctx_.epilogue), T_NEAR);
     }
+    emit_slow_paths();
 }
 
 bool Emitter::run() {
@@ -641,8 +814,6 @@ std::unique_ptr<JitBlock> compile_x64(const ir::Block& b, CodeCache& cache,
     jb->pc = b.pc;
     jb->guest_insns = b.guest_insns;
     for (auto& e : jb->exits) e.from = jb.get();
-    // Leave headroom: a block larger than this is split by the frontend anyway.
-    constexpr size_t kMaxBlockCode = 64 * 1024;
     if (cache.free() < kMaxBlockCode) {
         *full = true;
         return nullptr;

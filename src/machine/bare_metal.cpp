@@ -58,6 +58,8 @@ Result<std::unique_ptr<BareMetal>> BareMetal::create(const BareMetalOptions& opt
     m->mmu_ = std::make_unique<riscv::Mmu>(m->ps_, m->bus_);
     m->hart_ = std::make_unique<engine::SysInterpreter>(m->cpu_, m->ps_, *m->mmu_, m->bus_,
                                                         &BareMetal::time_now, m.get());
+    if (auto r = m->hart_->set_engine(opts.engine); !r) return r.error();
+    m->bus_.set_dma_observer(&engine::SysInterpreter::dma_written, m->hart_.get());
     if (m->tohost_) m->hart_->watch_page(m->tohost_);
     m->cpu_.pc = elf->header().e_entry;
     m->cpu_.x[10] = 0;  // a0: hart id

@@ -23,6 +23,7 @@ struct BareMetalOptions {
     std::string kernel;               // the ELF to run
     uint64_t ram_base = 0x80000000;
     uint64_t ram_size = 128ull << 20;
+    engine::EngineOptions engine;
 };
 
 class BareMetal {
@@ -37,6 +38,7 @@ public:
     riscv::Cpu& cpu() { return cpu_; }
     const engine::HartStats& hart_stats() const { return hart_->stats(); }
     const riscv::Mmu& mmu() const { return *mmu_; }
+    const engine::SysInterpreter& hart() const { return *hart_; }
 
 private:
     BareMetal() = default;

@@ -127,6 +127,8 @@ Result<std::unique_ptr<VirtMachine>> VirtMachine::create(const VirtOptions& opts
     m->mmu_ = std::make_unique<riscv::Mmu>(m->ps_, m->bus_);
     m->hart_ = std::make_unique<engine::SysInterpreter>(m->cpu_, m->ps_, *m->mmu_, m->bus_,
                                                         &VirtMachine::time_fn, self);
+    if (auto r = m->hart_->set_engine(opts.engine); !r) return r.error();
+    m->bus_.set_dma_observer(&engine::SysInterpreter::dma_written, m->hart_.get());
     return m;
 }
 
@@ -213,6 +215,7 @@ void VirtMachine::print_stats(FILE* out, double secs) const {
                  static_cast<unsigned long long>(flushes),
                  static_cast<unsigned long long>(mmu_->stats().walks),
                  static_cast<unsigned long long>(mmu_->stats().mmio_accesses));
+    hart_->print_stats(out);
     for (size_t k = 0; k < disks_.size(); ++k) {
         const dev::VirtioBlkStats st = disks_[k]->stats();
         const uint64_t lookups = st.cache.hits + st.cache.misses;

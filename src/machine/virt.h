@@ -46,6 +46,7 @@ struct VirtOptions {
     std::vector<DriveOption> disks;  // virtio-blk devices, in slot order
     bool rng = false;                // a virtio-rng device
     int console_in = 0, console_out = 1;
+    engine::EngineOptions engine;
 };
 
 class VirtMachine {

@@ -24,16 +24,32 @@ public:
     bool read(uint64_t pa, unsigned size, uint64_t& value) const;
     bool write(uint64_t pa, unsigned size, uint64_t value) const;
 
-    // Device DMA into RAM: all of [pa, pa+len) must be RAM.
+    // Device DMA into RAM: all of [pa, pa+len) must be RAM. Writes are told to
+    // the DMA observer first (the hart drops code decoded from those pages).
     bool dma_read(uint64_t pa, void* dst, size_t len) const {
         return ram_ && ram_->read(pa, dst, len);
     }
     bool dma_write(uint64_t pa, const void* src, size_t len) const {
-        return ram_ && ram_->write(pa, src, len);
+        if (!ram_ || !ram_->contains(pa, len)) return false;
+        if (dma_observer_) dma_observer_(dma_ctx_, pa, len);
+        return ram_->write(pa, src, len);
     }
-    // A host pointer to [pa, pa+len) if it is all RAM, else nullptr.
+    // A host pointer to [pa, pa+len) if it is all RAM, else nullptr. For reading,
+    // or for the CPU's own accesses (the MMU watches those).
     uint8_t* ram_ptr(uint64_t pa, uint64_t len) const {
         return ram_ && ram_->contains(pa, len) ? ram_->host(pa) : nullptr;
+    }
+    // The same for a device that is about to write there.
+    uint8_t* dma_ptr(uint64_t pa, uint64_t len) const {
+        uint8_t* p = ram_ptr(pa, len);
+        if (p && dma_observer_) dma_observer_(dma_ctx_, pa, len);
+        return p;
+    }
+    // Called (from any thread that runs a device) before a device writes RAM.
+    using DmaObserver = void (*)(void* ctx, uint64_t pa, uint64_t len);
+    void set_dma_observer(DmaObserver fn, void* ctx) {
+        dma_observer_ = fn;
+        dma_ctx_ = ctx;
     }
 
     struct Range {
@@ -49,6 +65,8 @@ public:
 private:
     GuestRam* ram_ = nullptr;
     std::vector<Range> devices_;  // sorted by base
+    DmaObserver dma_observer_ = nullptr;
+    void* dma_ctx_ = nullptr;
 };
 
 }  // namespace xvm::mem
