@@ -47,6 +47,21 @@ SysInterpreter::SysInterpreter(riscv::Cpu& cpu, riscv::PrivState& ps, riscv::Mmu
         mmu_.set_watch(watch_.data(), ram->base(), watch_.size());
     }
     if (!fp::host_fpu_ok()) fp::reset_host_fpu();
+    fetch_cache_ = std::make_unique<jit::FetchCacheEntry[]>(jit::kFetchCacheSize);
+    mmu_.set_flush_counter(&cpu_.fetch_epoch);
+}
+
+Block* SysInterpreter::find_block(uint64_t pc, riscv::Fault& f) {
+    const jit::FetchCacheEntry& e = fetch_cache_[jit::fetch_cache_index(pc)];
+    if (e.va == pc && e.epoch == cpu_.fetch_epoch) return static_cast<Block*>(e.block);
+    Block* b = lookup(pc, f);
+    if (b) remember(b);
+    return b;
+}
+
+void SysInterpreter::remember(Block* b) {
+    jit::FetchCacheEntry& e = fetch_cache_[jit::fetch_cache_index(b->pc)];
+    e = {b->pc, cpu_.fetch_epoch, b->jit ? b->jit->code : nullptr, b};
 }
 
 Result<void> SysInterpreter::set_engine(const EngineOptions& opts) {
@@ -54,8 +69,10 @@ Result<void> SysInterpreter::set_engine(const EngineOptions& opts) {
     hot_threshold_ = 0;
     compile_all_ = false;
     if (opts.kind == EngineKind::Interp) return {};
-    auto j = jit::Jit::create_system(
-        cpu_, {this, &SysInterpreter::slow_load, &SysInterpreter::slow_store}, opts.jit);
+    auto j = jit::Jit::create_system(cpu_,
+                                     {this, &SysInterpreter::slow_load, &SysInterpreter::slow_store,
+                                      fetch_cache_.get()},
+                                     opts.jit);
     if (!j) return j.error();
     jit_ = std::move(*j);
     compile_all_ = opts.kind == EngineKind::Jit;
@@ -85,6 +102,7 @@ void SysInterpreter::flush_code() {
     cache_.flush();
     if (jit_) jit_->flush();
     ++code_epoch_;
+    new_fetch_epoch();
     for (auto& w : watch_) w &= ~1;
     mmu_.flush_all();
     ++stats_.code_flushes;
@@ -100,6 +118,7 @@ void SysInterpreter::dma_written(void* ctx, uint64_t pa, uint64_t len) {
         if (!(w.load(std::memory_order_relaxed) & 1)) continue;
         w.fetch_and(static_cast<uint8_t>(~1u), std::memory_order_relaxed);
         std::atomic_ref<uint32_t>(self.page_gen(p)).fetch_add(1, std::memory_order_relaxed);
+        std::atomic_ref<uint64_t>(self.cpu_.fetch_epoch).fetch_add(1, std::memory_order_relaxed);
     }
 }
 
@@ -111,6 +130,7 @@ bool SysInterpreter::code_written(uint64_t pa) {
     if (w & 1) {
         // Blocks of this page go stale; the page is watched again once re-decoded.
         ++page_gen(pa);
+        new_fetch_epoch();
         w &= ~1;
         ++stats_.code_flushes;
     }
@@ -231,6 +251,8 @@ void SysInterpreter::compile(Block* b) {
     }
     b->jit = code;
     b->insns[0].handler = labels_[kHandlerJitEntry];
+    jit::FetchCacheEntry& e = fetch_cache_[jit::fetch_cache_index(b->pc)];
+    if (e.block == b) e.code = code->code;
 }
 
 jit::SlowLoadResult SysInterpreter::slow_load(void* ctx, uint64_t va, uint64_t kind) {
@@ -270,7 +292,7 @@ SysInterpreter::Result SysInterpreter::run_compiled(Block* b, Block*& next) {
         if (!r->indirect) cpu_.pc = r->target_pc;
         const uint64_t epoch = code_epoch_;
         riscv::Fault f;
-        Block* n = lookup(cpu_.pc, f);
+        Block* n = find_block(cpu_.pc, f);
         if (!n) return {Stop::Trap, f.cause, f.tval};
         if (!n->jit && !n->jit_failed && ++n->exec_count >= hot_threshold_) compile(n);
         if (!n->jit) {
@@ -316,6 +338,7 @@ HartStop SysInterpreter::run() {
     while (true) {
         if (const uint64_t irq = ps_.pending_interrupt(time())) {
             cpu_.pc = ps_.take_trap(cpu_, irq, 0);
+            new_fetch_epoch();
             ++stats_.interrupts;
             apply_effects();
         }
@@ -325,6 +348,7 @@ HartStop SysInterpreter::run() {
             case Stop::Trap:
                 XVM_LOG(kGuestErrors, "trap cause {:#x} tval {:#x} at pc {:#x}\n", r.cause, r.tval, cpu_.pc);
                 cpu_.pc = ps_.take_trap(cpu_, r.cause, r.tval);
+                new_fetch_epoch();
                 ++stats_.traps;
                 apply_effects();
                 break;
@@ -357,7 +381,7 @@ SysInterpreter::Result SysInterpreter::execute() {
 
     const Insn* i;
     {
-        Block* first = lookup(cpu.pc, fault);
+        Block* first = find_block(cpu.pc, fault);
         if (!first) return {Stop::Trap, fault.cause, fault.tval};
         i = first->insns;
     }
@@ -506,7 +530,7 @@ block_end_slow:
             hot = true;
         }
         const uint64_t epoch = code_epoch_;
-        Block* n = lookup(next_pc, fault);
+        Block* n = find_block(next_pc, fault);
         if (!n) {
             cpu.pc = next_pc;
             return Result{Stop::Trap, fault.cause, fault.tval};
@@ -554,6 +578,7 @@ op_ebreak:
 op_mret : {
     uint64_t pc;
     if (!ps_.mret(cpu, pc)) RAISE_ILLEGAL();
+    new_fetch_epoch();
     cpu.instret += i->retired;
     cpu.pc = pc;
     return Result{Stop::Continue};
@@ -561,6 +586,7 @@ op_mret : {
 op_sret : {
     uint64_t pc;
     if (!ps_.sret(cpu, pc)) RAISE_ILLEGAL();
+    new_fetch_epoch();
     cpu.instret += i->retired;
     cpu.pc = pc;
     return Result{Stop::Continue};

@@ -66,6 +66,11 @@ private:
     // Runs b's compiled code and the compiled blocks it leads to. Returns the
     // stop for run(), or Stop::Continue with `next` set to an interpreted block.
     Result run_compiled(Block* b, Block*& next);
+    // lookup() through the fetch cache: a hit needs no translation and no checks.
+    Block* find_block(uint64_t pc, riscv::Fault& f);
+    void remember(Block* b);
+    // Code reached by virtual address may have changed: forget every such shortcut.
+    void new_fetch_epoch() { ++cpu_.fetch_epoch; }
     // Compiles b if the code cache has room (it is flushed at the next block
     // build otherwise); never flushes anything itself.
     void compile(Block* b);
@@ -106,6 +111,7 @@ private:
     unsigned max_block_insns_ = 64;
     Stop stop_after_store_ = Stop::Continue;  // what a compiled store's stop means
     uint64_t code_epoch_ = 0;                 // bumped by every flush_code()
+    std::unique_ptr<jit::FetchCacheEntry[]> fetch_cache_;
 };
 
 }  // namespace xvm::engine

@@ -25,6 +25,7 @@ Result<std::unique_ptr<Jit>> Jit::create_system(riscv::Cpu& cpu, const SoftTlbHo
     j->ctx_.slow_ctx = hooks.ctx;
     j->ctx_.slow_load = hooks.load;
     j->ctx_.slow_store = hooks.store;
+    j->ctx_.fetch_cache = hooks.fetch_cache;
     if (auto r = j->init(); !r) return r.error();
     return j;
 }

@@ -38,6 +38,7 @@ struct SoftTlbHooks {
     void* ctx = nullptr;
     SlowLoadFn load = nullptr;
     SlowStoreFn store = nullptr;
+    const FetchCacheEntry* fetch_cache = nullptr;
 };
 
 class Jit {

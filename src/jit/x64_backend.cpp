@@ -102,6 +102,7 @@ class Emitter : public CodeGenerator {
     void tlb_store(Value k, const Reg64& v);
     void live_caller_saved(Value k, SlowPath& sp) const;
     void emit_slow_paths();
+    void probe_fetch_cache();
     void leave_at(Value k, const ExitRecord* exit, bool after);
 };
 
@@ -198,6 +199,27 @@ void Emitter::leave_at(Value k, const ExitRecord* exit, bool after) {
     if (not_retired) sub(qword[rbx + static_cast<int>(offsetof(riscv::Cpu, instret))], not_retired);
     mov(rax, reinterpret_cast<uint64_t>(exit));
     jmp(reinterpret_cast<const void*>(ctx_.epilogue), T_NEAR);
+}
+
+// System mode: with the target's virtual pc in rax, jumps to its compiled code
+// when the fetch cache knows it in the current epoch; falls through otherwise.
+void Emitter::probe_fetch_cache() {
+    Label miss;
+    mov(ecx, eax);
+    shl(ecx, 5 - 1);
+    and_(ecx, (kFetchCacheSize - 1) << 5);
+    mov(rdx, reinterpret_cast<uint64_t>(ctx_.fetch_cache));
+    add(rdx, rcx);
+    cmp(qword[rdx + static_cast<int>(offsetof(FetchCacheEntry, va))], rax);
+    jne(miss);
+    mov(rcx, qword[rbx + static_cast<int>(offsetof(riscv::Cpu, fetch_epoch))]);
+    cmp(qword[rdx + static_cast<int>(offsetof(FetchCacheEntry, epoch))], rcx);
+    jne(miss);
+    mov(rcx, qword[rdx + static_cast<int>(offsetof(FetchCacheEntry, code))]);
+    test(rcx, rcx);
+    jz(miss);
+    jmp(rcx);
+    L(miss);
 }
 
 void Emitter::emit_slow_paths() {
@@ -724,6 +746,7 @@ void Emitter::terminal() {
             load(rax, t.value);
             mov(qword[rbx + static_cast<int>(offsetof(riscv::Cpu, pc))], rax);
             if (ctx_.memory == MemoryMode::SoftTlb) {
+                if (ctx_.fetch_cache) probe_fetch_cache();
                 jmp(exit_stub_[0], T_NEAR);
                 break;
             }
@@ -744,6 +767,14 @@ void Emitter::terminal() {
     }
     for (int e = 0; e < 3; ++e) {
         L(exit_stub_[e]);
+        // A direct jump to another page cannot be linked (its mapping must be
+        // checked), but the fetch cache knows whether it still holds.
+        const ExitRecord& x = jb_.exits[e];
+        if (e < 2 && ctx_.memory == MemoryMode::SoftTlb && ctx_.fetch_cache && !x.indirect &&
+            x.target_pc && ((x.target_pc ^ b_.pc) >> 12) != 0) {
+            mov(rax, x.target_pc);
+            probe_fetch_cache();
+        }
         mov(rax, reinterpret_cast<uint64_t>(&jb_.exits[e]));
         jmp(reinterpret_cast<const void*>(ctx_.epilogue), T_NEAR);
     }

@@ -39,6 +39,23 @@ using SlowStoreFn = uint64_t (*)(void* ctx, uint64_t va, uint64_t value, uint64_
 inline constexpr uint64_t kSlowFault = 1;
 inline constexpr uint64_t kSlowStop = 2;
 
+// System mode's cache of virtual pc -> code, shared with the interpreter (which
+// keeps its own block pointer in `block`). An entry counts only while `epoch`
+// equals cpu.fetch_epoch, so the engine empties it all by bumping that.
+// Compiled code probes it for indirect jumps and jumps to other pages.
+struct FetchCacheEntry {
+    uint64_t va = ~0ull;
+    uint64_t epoch = 0;
+    const uint8_t* code = nullptr;  // compiled code, or null
+    void* block = nullptr;
+};
+static_assert(sizeof(FetchCacheEntry) == 32, "compiled code indexes entries by shift");
+inline constexpr unsigned kFetchCacheBits = 12;
+inline constexpr unsigned kFetchCacheSize = 1u << kFetchCacheBits;
+inline unsigned fetch_cache_index(uint64_t va) {
+    return static_cast<unsigned>(va >> 1) & (kFetchCacheSize - 1);
+}
+
 struct BackendContext {
     uint8_t* epilogue = nullptr;       // returns rax (ExitRecord* or 0) to the engine
     const void* jump_cache = nullptr;  // JumpCacheEntry[kJumpCacheSize]; Masked mode only
@@ -46,6 +63,7 @@ struct BackendContext {
     void* slow_ctx = nullptr;
     SlowLoadFn slow_load = nullptr;
     SlowStoreFn slow_store = nullptr;
+    const FetchCacheEntry* fetch_cache = nullptr;  // kFetchCacheSize entries
     // Where a slow path leaves compiled code, cpu.pc and instret set: at the
     // faulting instruction, or after the store that must stop the block.
     const ExitRecord* fault_exit = nullptr;

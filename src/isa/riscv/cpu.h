@@ -37,6 +37,11 @@ struct Cpu {
     // engine return to its caller at the next block boundary. Here rather than in an
     // engine object so compiled code can test it at a fixed offset.
     uint8_t exit_request = 0;
+
+    // System mode: bumped whenever code reached by a virtual address may have
+    // changed (a TLB flush, a privilege change, a write to decoded code), which
+    // empties the engine's cache of virtual pc -> code at once.
+    uint64_t fetch_epoch = 0;
 };
 
 inline constexpr unsigned kRegSink = 32;

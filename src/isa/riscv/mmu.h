@@ -70,13 +70,17 @@ public:
     void flush_all() {
         for (auto& t : tlbs_) t.flush();
         superpages_cached_ = false;
+        if (flush_counter_) ++*flush_counter_;
     }
     // sfence.vma with an address. The TLB caches superpages as 4 KiB pieces, so
     // once a superpage has been cached, only a full flush reaches all its pieces.
     void flush_page(uint64_t va) {
         if (superpages_cached_) return flush_all();
         for (auto& t : tlbs_) t.flush_page(va);
+        if (flush_counter_) ++*flush_counter_;
     }
+    // A counter bumped by every flush (the engine's Cpu::fetch_epoch).
+    void set_flush_counter(uint64_t* c) { flush_counter_ = c; }
     const mem::Tlb& tlb(unsigned k) const { return tlbs_[k]; }
     const MmuStats& stats() const { return stats_; }
 
@@ -106,6 +110,7 @@ private:
     bool watch_hit_ = false;
     bool superpages_cached_ = false;
     uint64_t watch_hit_pa_ = 0;
+    uint64_t* flush_counter_ = nullptr;
 };
 
 }  // namespace xvm::riscv
