@@ -88,16 +88,20 @@ struct Block {
     const void* first_handler = nullptr;  // insns[0]'s own handler while it is kHandlerJitEntry
     // System mode: the physical address the block was decoded from, and that
     // page's code generation then (a write to the page makes the block stale).
+    // A block whose one instruction crosses into the next page also depends on
+    // that page (pa2 != 0).
     uint64_t pa = 0;
+    uint64_t pa2 = 0;
     uint32_t page_gen = 0;
+    uint32_t page_gen2 = 0;
     // System mode: the compiled code of the block once it has some (insns[0]'s
     // handler is then kHandlerJitEntry), or whether compiling was refused.
     jit::JitBlock* jit = nullptr;
-    bool jit_failed = false;
     Insn* insns;  // count instructions, a synthetic end if needed, then BlockLinks
     BlockLinks& links() { return *reinterpret_cast<BlockLinks*>(insns + terminal() + 1); }
     uint32_t terminal() const { return has_end ? count : count - 1; }
     bool has_end = false;  // the block falls through at a length or page limit
+    bool jit_failed = false;
 
     // BlockCache stores the instructions right after the Block, so the first
     // instruction leads back to its block.

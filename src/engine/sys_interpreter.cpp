@@ -7,6 +7,7 @@
 #include <atomic>
 #include <algorithm>
 #include <bit>
+#include <utility>
 #include <cstring>
 #include <type_traits>
 
@@ -71,7 +72,7 @@ Result<void> SysInterpreter::set_engine(const EngineOptions& opts) {
     if (opts.kind == EngineKind::Interp) return {};
     auto j = jit::Jit::create_system(cpu_,
                                      {this, &SysInterpreter::slow_load, &SysInterpreter::slow_store,
-                                      fetch_cache_.get()},
+                                      fetch_cache_.get(), ps_.mstatus_location()},
                                      opts.jit);
     if (!j) return j.error();
     jit_ = std::move(*j);
@@ -142,7 +143,13 @@ Block* SysInterpreter::lookup(uint64_t pc, riscv::Fault& f) {
     uint64_t pa;
     if (!mmu_.fetch(pc, first, f, &pa)) return nullptr;
     Block* b = cache_.find(pc);
-    if (b && b->pa == pa && b->page_gen == page_gen(pa)) return b;
+    if (b && b->pa == pa && b->page_gen == page_gen(pa)) {
+        if (!b->pa2) return b;
+        uint16_t second;
+        uint64_t pa2;
+        if (mmu_.fetch(pc + 2, second, f, &pa2) && b->pa2 == pa2 && b->page_gen2 == page_gen(pa2))
+            return b;
+    }
     return build_block(pc, pa, f);
 }
 
@@ -160,6 +167,7 @@ Block* SysInterpreter::build_block(uint64_t pc, uint64_t block_pa, riscv::Fault&
     uint32_t n = 0;
     uint64_t at = pc;
     bool ended = false;
+    uint64_t straddle_pa = 0;
     while (n < kMax) {
         riscv::Fault f;
         uint16_t low;
@@ -174,6 +182,10 @@ Block* SysInterpreter::build_block(uint64_t pc, uint64_t block_pa, riscv::Fault&
         mark_code(pa);
         uint32_t bits = low;
         if (riscv::insn_length(low) == 4) {
+            // An instruction across the page end is a block of its own, which
+            // depends on both pages.
+            const bool straddles = ((at + 2) & 0xfff) == 0;
+            if (straddles && n > 0) break;
             uint16_t high;
             uint64_t pa2;
             if (!mmu_.fetch(at + 2, high, f, &pa2)) {
@@ -185,6 +197,7 @@ Block* SysInterpreter::build_block(uint64_t pc, uint64_t block_pa, riscv::Fault&
             }
             mark_code(pa2);
             bits |= uint32_t{high} << 16;
+            if (straddles) straddle_pa = pa2;
         }
         const riscv::Decoded d = riscv::decode(bits);
         tmp[n] = make_insn(d, at, labels_[static_cast<unsigned>(d.op)], static_cast<uint16_t>(n + 1));
@@ -194,7 +207,7 @@ Block* SysInterpreter::build_block(uint64_t pc, uint64_t block_pa, riscv::Fault&
             ended = true;
             break;
         }
-        if ((at & 0xfff) == 0) break;  // one page per block
+        if ((at & 0xfff) == 0 || straddle_pa) break;  // one page per block
     }
     // A full cache (blocks of dead address spaces pile up) starts over, with the
     // compiled code. Only here and in run() is code flushed, so callers holding
@@ -218,6 +231,10 @@ Block* SysInterpreter::build_block(uint64_t pc, uint64_t block_pa, riscv::Fault&
     b->first_handler = b->insns[0].handler;
     b->pa = block_pa;
     b->page_gen = page_gen(block_pa);
+    if (straddle_pa) {
+        b->pa2 = straddle_pa & ~uint64_t{0xfff};
+        b->page_gen2 = page_gen(straddle_pa);
+    }
     cache.insert(b);
     ++stats_.blocks_built;
     if (compile_all_) compile(b);
@@ -233,17 +250,27 @@ void SysInterpreter::compile(Block* b) {
     }
     if (!jit_->has_room()) return;
     // The block's page, read where the block was decoded from (no MMU access).
-    struct Page {
+    // The block's page and, for an instruction across its end, the next one,
+    // read where the block was decoded from (no MMU access).
+    if (b->pa2 && !ram->contains(b->pa2, 2)) {
+        b->jit_failed = true;
+        return;
+    }
+    struct Pages {
         uint64_t va;
         const uint8_t* host;
-    } page{b->pc & ~uint64_t{0xfff}, ram->host(b->pa & ~uint64_t{0xfff})};
+        const uint8_t* next;
+    } pages{b->pc & ~uint64_t{0xfff}, ram->host(b->pa & ~uint64_t{0xfff}),
+            b->pa2 ? ram->host(b->pa2) : nullptr};
     auto read = [](const void* ctx, uint64_t at, uint16_t& parcel) {
-        const auto& p = *static_cast<const Page*>(ctx);
-        if ((at & ~uint64_t{0xfff}) != p.va) return false;
-        std::memcpy(&parcel, p.host + (at & 0xfff), sizeof parcel);
+        const auto& p = *static_cast<const Pages*>(ctx);
+        const uint64_t page = at & ~uint64_t{0xfff};
+        const uint8_t* host = page == p.va ? p.host : page == p.va + 0x1000 ? p.next : nullptr;
+        if (!host) return false;
+        std::memcpy(&parcel, host + (at & 0xfff), sizeof parcel);
         return true;
     };
-    ir::Block irb = jit::lift_riscv(read, &page, b->pc, {.max_insns = max_block_insns_, .fp = false});
+    ir::Block irb = jit::lift_riscv(read, &pages, b->pc, {.max_insns = max_block_insns_, .fp = true, .fp_guard = true});
     jit::JitBlock* code = irb.guest_insns ? jit_->compile_block(irb) : nullptr;
     if (!code) {
         b->jit_failed = true;
@@ -285,6 +312,15 @@ SysInterpreter::Result SysInterpreter::run_compiled(Block* b, Block*& next) {
         const jit::ExitRecord* r = jit_->enter(b->jit, tlb);
         if (r == jit_->fault_exit()) return {Stop::Trap, fault_.cause, fault_.tval};
         if (r == jit_->stop_exit()) return {stop_after_store_};
+        if (r == jit_->resume_exit()) {
+            // The interpreter runs the F/D instruction (and raises its exception):
+            // its block from the instruction, not through compiled code again.
+            riscv::Fault f;
+            next = find_block(cpu_.pc, f);
+            if (!next) return {Stop::Trap, f.cause, f.tval};
+            interpret_next_ = true;
+            return {Stop::Continue};
+        }
         if (r == &r->from->exits[2]) {  // the entry check saw an exit request
             cpu_.pc = r->target_pc;
             return {Stop::Exit};
@@ -301,7 +337,8 @@ SysInterpreter::Result SysInterpreter::run_compiled(Block* b, Block*& next) {
         }
         // Same rule as interpreted links: only within one virtual page, which
         // was checked when compiled code entered it.
-        if (!r->indirect && code_epoch_ == epoch && ((r->target_pc ^ r->from->pc) >> 12) == 0) {
+        if (!r->indirect && code_epoch_ == epoch && ((r->target_pc ^ r->from->pc) >> 12) == 0 &&
+            !n->pa2) {
             jit_->link(r, n->jit);
             ++stats_.jit_links;
         }
@@ -539,7 +576,8 @@ block_end_slow:
             compile(n);
         // Only transfers within the same virtual page are chained: entering a page
         // from elsewhere always goes through lookup(), which checks the mapping.
-        if (slot < 2 && code_epoch_ == epoch && ((next_pc ^ i->pc) >> 12) == 0)
+        // A block across the page end is always entered through the checks.
+        if (slot < 2 && code_epoch_ == epoch && ((next_pc ^ i->pc) >> 12) == 0 && !n->pa2)
             const_cast<BlockLinks*>(LINKS(i))->next[slot] = n->insns;
         i = n->insns;
         DISPATCH();
@@ -550,6 +588,7 @@ op_jit_entry : {
     const Result r = run_compiled(Block::of_first(i), next);
     if (!next) return r;
     i = next->insns;
+    if (std::exchange(interpret_next_, false)) goto*(next->first_handler);
     DISPATCH();
 }
 

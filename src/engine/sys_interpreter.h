@@ -110,6 +110,7 @@ private:
     bool compile_all_ = false;
     unsigned max_block_insns_ = 64;
     Stop stop_after_store_ = Stop::Continue;  // what a compiled store's stop means
+    bool interpret_next_ = false;  // run_compiled's `next` must run interpreted
     uint64_t code_epoch_ = 0;                 // bumped by every flush_code()
     std::unique_ptr<jit::FetchCacheEntry[]> fetch_cache_;
 };

@@ -60,6 +60,7 @@ std::string print(const Block& b) {
             case Opcode::Call1:
             case Opcode::Call2:
             case Opcode::Call3: line += fmt::format(" [helper {}]", in.imm); break;
+            case Opcode::GuardFp: line += fmt::format("  ; pc {:#x}", in.imm); break;
             default:
                 if (in.op >= Opcode::Load8S && in.op <= Opcode::Store64)
                     line += fmt::format("  ; pc {:#x}", in.imm);

@@ -28,7 +28,8 @@ bool has_effect(Opcode op) {
         case Opcode::Call0:
         case Opcode::Call1:
         case Opcode::Call2:
-        case Opcode::Call3: return true;
+        case Opcode::Call3:
+        case Opcode::GuardFp: return true;
         default: return false;
     }
 }

@@ -13,8 +13,9 @@ namespace xvm::ir {
 
 namespace {
 
+// Points where the engine may take over (a fault, or a guard leaving the block).
 bool may_fault(Opcode op) {
-    return op >= Opcode::Load8S && op <= Opcode::Store64;
+    return (op >= Opcode::Load8S && op <= Opcode::Store64) || op == Opcode::GuardFp;
 }
 
 // SetReg r, v when r is known to hold v already (read from r, or written before).

@@ -88,6 +88,7 @@ std::optional<uint64_t> evaluate(Opcode op, uint64_t a, uint64_t b, uint64_t c) 
         case Opcode::Call1:
         case Opcode::Call2:
         case Opcode::Call3:
+        case Opcode::GuardFp:
         case Opcode::Count: return std::nullopt;
     }
     return std::nullopt;

@@ -26,6 +26,7 @@ Result<std::unique_ptr<Jit>> Jit::create_system(riscv::Cpu& cpu, const SoftTlbHo
     j->ctx_.slow_load = hooks.load;
     j->ctx_.slow_store = hooks.store;
     j->ctx_.fetch_cache = hooks.fetch_cache;
+    j->ctx_.mstatus = hooks.mstatus;
     if (auto r = j->init(); !r) return r.error();
     return j;
 }
@@ -43,6 +44,7 @@ Result<void> Jit::init() {
     ctx_.jump_cache = jump_cache_.get();
     ctx_.fault_exit = &fault_exit_;
     ctx_.stop_exit = &stop_exit_;
+    ctx_.resume_exit = &resume_exit_;
     emit_trampoline();
     return {};
 }

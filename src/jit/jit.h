@@ -39,6 +39,7 @@ struct SoftTlbHooks {
     SlowLoadFn load = nullptr;
     SlowStoreFn store = nullptr;
     const FetchCacheEntry* fetch_cache = nullptr;
+    uint64_t* mstatus = nullptr;  // for GuardFp
 };
 
 class Jit {
@@ -74,6 +75,8 @@ class Jit {
     // Where slow paths leave (system mode): a fault at cpu.pc; a stop after a store.
     const ExitRecord* fault_exit() const { return &fault_exit_; }
     const ExitRecord* stop_exit() const { return &stop_exit_; }
+    // Where a failed GuardFp leaves: continue at cpu.pc in the interpreter.
+    const ExitRecord* resume_exit() const { return &resume_exit_; }
     // Makes a direct exit jump straight into `target` from now on.
     void link(const ExitRecord* r, const JitBlock* target);
     void fill_jump_cache(uint64_t pc, const JitBlock* b);
@@ -104,7 +107,7 @@ class Jit {
     BackendContext ctx_;
     EnterFn enter_ = nullptr;
     std::unordered_set<uint64_t> failed_;
-    ExitRecord fault_exit_, stop_exit_;
+    ExitRecord fault_exit_, stop_exit_, resume_exit_;
     JitStats stats_;
 };
 

@@ -65,6 +65,7 @@ class Lifter {
     ir::Block& b_;
     ir::Builder ir_;
     const LiftOptions& opts_;
+    bool fp_guarded_ = false;
 };
 
 bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
@@ -94,7 +95,16 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
     };
 
     const riscv::Ext ext = riscv::info(d.op).ext;
-    if (!opts_.fp && (ext == riscv::Ext::F || ext == riscv::Ext::D)) return false;
+    if (ext == riscv::Ext::F || ext == riscv::Ext::D) {
+        if (!opts_.fp) return false;
+        if (opts_.fp_guard && !fp_guarded_) {
+            const Value g = ir_.emit(Opcode::GuardFp, ir::kNoValue, ir::kNoValue, ir::kNoValue,
+                                     static_cast<int64_t>(pc));
+            b_.insts[g].insn = static_cast<uint16_t>(b_.guest_insns);
+            b_.insts[g].insn_len = static_cast<uint8_t>(d.len);
+            fp_guarded_ = true;
+        }
+    }
     switch (d.op) {
         // ---- RV64I ----
         // One hart per address space and x86's ordering (only a store followed by
@@ -444,9 +454,12 @@ ir::Block lift_riscv(CodeReader read, const void* ctx, uint64_t pc, const LiftOp
         uint16_t low, high;
         if (!read(ctx, at, low)) break;
         uint32_t bits = low;
+        bool straddles = false;
         if (riscv::insn_length(low) == 4) {
-            // An instruction across the page end would tie the block to two pages.
-            if (((at + 2) & 0xfff) == 0 || !read(ctx, at + 2, high)) break;
+            // An instruction across the page end is a block of its own (it ties
+            // the block to two pages).
+            straddles = ((at + 2) & 0xfff) == 0;
+            if ((straddles && b.guest_insns > 0) || !read(ctx, at + 2, high)) break;
             bits |= uint32_t{high} << 16;
         }
         const riscv::Decoded d = riscv::decode(bits);
@@ -456,7 +469,7 @@ ir::Block lift_riscv(CodeReader read, const void* ctx, uint64_t pc, const LiftOp
         at += d.len;
         if (ends) return b;
         // Stay within one guest page, like the interpreter's blocks.
-        if ((at & 0xfff) == 0) break;
+        if ((at & 0xfff) == 0 || straddles) break;
     }
     // Fell off the end: continue at `at` (compiled or interpreted).
     b.term = {b.guest_insns && at != pc ? ir::Terminal::Kind::Jump : ir::Terminal::Kind::Exit,

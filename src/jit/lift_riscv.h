@@ -15,6 +15,8 @@ struct LiftOptions {
     // F and D instructions: system mode leaves them to the interpreter, which
     // checks mstatus.FS and marks the state dirty.
     bool fp = true;
+    // System mode: a GuardFp before the block's first F/D instruction.
+    bool fp_guard = false;
 };
 
 // Reads the 16-bit parcel of guest code at pc; false if it cannot be read (the

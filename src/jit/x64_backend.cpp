@@ -98,6 +98,8 @@ class Emitter : public CodeGenerator {
         int8_t dest_reg = -1;      // load: kAlloc index of the result, -1 = rax
     };
     std::vector<std::unique_ptr<SlowPath>> slow_paths_;
+    std::vector<std::pair<Value, std::unique_ptr<Label>>> guard_fails_;
+    void guard_fp(Value k);
     void tlb_load(Value k);
     void tlb_store(Value k, const Reg64& v);
     void live_caller_saved(Value k, SlowPath& sp) const;
@@ -222,7 +224,24 @@ void Emitter::probe_fetch_cache() {
     L(miss);
 }
 
+void Emitter::guard_fp(Value k) {
+    constexpr uint32_t kFs = 3u << 13;  // mstatus.FS; both bits set = Dirty
+    auto fail = std::make_unique<Label>();
+    mov(rax, reinterpret_cast<uint64_t>(ctx_.mstatus));
+    test(dword[rax], kFs);
+    jz(*fail, T_NEAR);
+    cmp(dword[rbx + static_cast<int>(offsetof(riscv::Cpu, frm))], 4);
+    ja(*fail, T_NEAR);
+    or_(dword[rax], kFs);
+    bts(qword[rax], 63);  // SD
+    guard_fails_.emplace_back(k, std::move(fail));
+}
+
 void Emitter::emit_slow_paths() {
+    for (auto& [k, fail] : guard_fails_) {
+        L(*fail);
+        leave_at(k, ctx_.resume_exit, false);
+    }
     for (auto& sp : slow_paths_) {
         const ir::Inst& in = b_.insts[sp->k];
         const bool is_load = in.op <= Opcode::Load64;
@@ -704,6 +723,7 @@ void Emitter::emit_inst(Value k) {
         case Opcode::Call1:
         case Opcode::Call2:
         case Opcode::Call3: call(k); return;
+        case Opcode::GuardFp: guard_fp(k); return;
     }
 }
 

@@ -68,6 +68,10 @@ struct BackendContext {
     // faulting instruction, or after the store that must stop the block.
     const ExitRecord* fault_exit = nullptr;
     const ExitRecord* stop_exit = nullptr;
+    // GuardFp (system mode): mstatus to check and update, and where a failed
+    // guard leaves, cpu.pc at the F/D instruction for the interpreter to run.
+    uint64_t* mstatus = nullptr;
+    const ExitRecord* resume_exit = nullptr;
     bool has_popcnt = true;
     bool has_lzcnt = true;
     bool has_bmi1 = true;

@@ -36,7 +36,11 @@ bool Bus::read(uint64_t pa, unsigned size, uint64_t& value) const {
     }
     const Range* r = find_device(pa);
     if (!r || pa - r->base > r->size - size) return false;
-    return r->dev->read(pa - r->base, size, value);
+    if (!r->dev->read(pa - r->base, size, value)) return false;
+    // Only the accessed bytes, whatever the device left above them: every
+    // engine then sees the same zero-extended value.
+    if (size < 8) value &= (1ull << 8 * size) - 1;
+    return true;
 }
 
 bool Bus::write(uint64_t pa, unsigned size, uint64_t value) const {
@@ -46,7 +50,9 @@ bool Bus::write(uint64_t pa, unsigned size, uint64_t value) const {
     }
     const Range* r = find_device(pa);
     if (!r || pa - r->base > r->size - size) return false;
-    return r->dev->write(pa - r->base, size, value);
+    // Only the accessed bytes: callers may pass a whole register (compiled
+    // code's slow path, the pieces of a split access).
+    return r->dev->write(pa - r->base, size, size < 8 ? value & ((1ull << 8 * size) - 1) : value);
 }
 
 }  // namespace xvm::mem

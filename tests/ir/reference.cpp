@@ -148,6 +148,7 @@ Outcome interpret(const Block& b, const uint64_t (&regs)[64]) {
                 }
                 break;
             }
+            case Opcode::GuardFp: break;  // system mode's FS check: never leaves here
             case Opcode::Call0:
             case Opcode::Call1:
             case Opcode::Call2:

@@ -96,6 +96,8 @@ public:
     uint64_t satp() const { return satp_; }
     bool fp_enabled() const { return (mstatus_ & mstatus::FS) != 0; }
     void set_fp_dirty() { mstatus_ |= mstatus::kFsDirty | mstatus::SD; }
+    // For compiled code, which checks FS and sets it dirty itself (GuardFp).
+    uint64_t* mstatus_location() { return &mstatus_; }
     uint64_t hartid() const { return mhartid_; }
     const PmpEntry* pmp() const { return pmp_; }
     uint64_t menvcfg() const { return menvcfg_; }
