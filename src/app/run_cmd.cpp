@@ -48,13 +48,14 @@ void usage(FILE* out) {
         "                         a host end for a device: the terminal, a file\n"
         "                         (output only; truncated unless append=on), a pipe\n"
         "                         (PATH.in/PATH.out, or PATH both ways), or nothing\n"
-        "  -device virtio-serial-device         a virtio console device (guest: hvc0..)\n"
+        "  -device virtio-serial-device         a virtio console device (guest tty: hvcN)\n"
         "  -device virtconsole,chardev=ID       its port (one per virtio-serial-device)\n"
         "  -serial stdio|null|none|file:FILE|pipe:PATH|chardev:ID\n"
         "                         the UART's host end (default stdio)\n"
         "  -nographic             console on the terminal (the default)\n"
-        "                         Only one device may use stdio (no mux): for a console\n"
-        "                         on hvc0, add -serial none or -serial file:FILE\n"
+        "                         Only one device may use stdio (no mux): for the shell\n"
+        "                         on a virtio console (console=hvcN; hvc1 if hvc0 is the\n"
+        "                         SBI console), add -serial none or -serial file:FILE\n"
         "  -d ITEMS, -D FILE      logging, as for `xvm user`\n"
         "  --stats                print hart, MMU, engine and device statistics at exit\n",
         out);
