@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 
+#include "app/console_options.h"
 #include "app/engine_flags.h"
 #include "core/log.h"
 #include "machine/bare_metal.h"
@@ -43,7 +44,18 @@ void usage(FILE* out) {
         "                         a raw disk image; with if=none it needs\n"
         "  -device virtio-blk-device,drive=ID   to attach it\n"
         "  -device virtio-rng-device            a random-number device\n"
+        "  -chardev stdio|file|pipe|null,id=ID[,path=FILE][,append=on]\n"
+        "                         a host end for a device: the terminal, a file\n"
+        "                         (output only; truncated unless append=on), a pipe\n"
+        "                         (PATH.in/PATH.out, or PATH both ways), or nothing\n"
+        "  -device virtio-serial-device         a virtio console device (guest tty: hvcN)\n"
+        "  -device virtconsole,chardev=ID       its port (one per virtio-serial-device)\n"
+        "  -serial stdio|null|none|file:FILE|pipe:PATH|chardev:ID\n"
+        "                         the UART's host end (default stdio)\n"
         "  -nographic             console on the terminal (the default)\n"
+        "                         Only one device may use stdio (no mux): for the shell\n"
+        "                         on a virtio console (console=hvcN; hvc1 if hvc0 is the\n"
+        "                         SBI console), add -serial none or -serial file:FILE\n"
         "  -d ITEMS, -D FILE      logging, as for `xvm user`\n"
         "  --stats                print hart, MMU, engine and device statistics at exit\n",
         out);
@@ -77,6 +89,7 @@ int run_system(int argc, char** argv) {
     std::vector<Drive> drives;
     std::vector<std::string> device_order;  // drive ids in -device order
     bool rng = false;
+    ConsoleOptions consoles;
     uint64_t ram = 128ull << 20;
     bool stats = false;
     uint32_t log_mask = 0;
@@ -171,9 +184,23 @@ int run_system(int argc, char** argv) {
                 device_order.push_back(spec.substr(at + 6, spec.find(',', at) - (at + 6)));
             } else if (type == "virtio-rng-device") {
                 rng = true;
+            } else if (ConsoleOptions::is_console_device(type)) {
+                if (auto r = consoles.add_device(spec); !r) {
+                    std::fprintf(stderr, "xvm run: %s\n", r.error().message.c_str());
+                    return 1;
+                }
             } else {
-                std::fprintf(stderr, "xvm run: unsupported device '%s' (virtio-blk-device, virtio-rng-device)\n",
+                std::fprintf(stderr,
+                             "xvm run: unsupported device '%s' (virtio-blk-device, "
+                             "virtio-rng-device, virtio-serial-device, virtconsole)\n",
                              type.c_str());
+                return 1;
+            }
+        } else if (a == "-chardev" || a == "-serial") {
+            const std::string spec = value();
+            auto r = a == "-chardev" ? consoles.add_chardev(spec) : consoles.add_serial(spec);
+            if (!r) {
+                std::fprintf(stderr, "xvm run: %s\n", r.error().message.c_str());
                 return 1;
             }
         } else if (a == "-nographic") {
@@ -208,6 +235,13 @@ int run_system(int argc, char** argv) {
         vo.dumpdtb = dumpdtb;
         vo.rng = rng;
         vo.engine = engine;
+        std::vector<std::string> warnings;
+        if (auto r = consoles.resolve(vo, warnings); !r) {
+            std::fprintf(stderr, "xvm run: %s\n", r.error().message.c_str());
+            return 1;
+        }
+        for (const std::string& w : warnings)
+            std::fprintf(stderr, "xvm run: warning: %s\n", w.c_str());
         for (auto& d : drives)
             if (d.direct) vo.disks.push_back(d.opt), d.attached = true;
         for (const std::string& id : device_order) {

@@ -59,9 +59,19 @@ Result<std::unique_ptr<VirtMachine>> VirtMachine::create(const VirtOptions& opts
     m->clint_->connect(0, m->lines_.get());
     m->plic_ = std::make_unique<dev::Plic>(1);
     m->plic_->connect(0, m->lines_.get());
-    m->console_ = std::make_unique<dev::TerminalBackend>([self] { self->request_stop(0); },
-                                                         opts.console_in, opts.console_out);
-    m->uart_ = std::make_unique<dev::Uart16550>(m->console_.get(), dev::IrqLine{m->plic_.get(), kUartIrq});
+    // Character devices: one terminal at most (it owns raw mode and Ctrl-A X).
+    auto open_chardev = [&](const CharDevOption& o) {
+        return CharDev::open(o, [self] { self->request_stop(0); }, opts.stdin_fd, opts.stdout_fd);
+    };
+    using Kind = CharDevOption::Kind;
+    unsigned stdio_users = opts.serial.kind == Kind::kStdio;
+    for (const CharDevOption& o : opts.consoles) stdio_users += o.kind == Kind::kStdio;
+    if (stdio_users > 1) return make_error("stdio is used by more than one character device");
+    auto serial = open_chardev(opts.serial);
+    if (!serial) return serial.error();
+    m->serial_ = std::move(*serial);
+    m->uart_ = std::make_unique<dev::Uart16550>(m->serial_->backend(),
+                                                dev::IrqLine{m->plic_.get(), kUartIrq});
     m->syscon_ = std::make_unique<dev::Syscon>([self](dev::Syscon::Action a, int code) {
         // Reboot is reported as a clean stop; the guest asked for it.
         self->request_stop(a == dev::Syscon::Action::kFail ? (code ? code : 1) : 0);
@@ -84,7 +94,7 @@ Result<std::unique_ptr<VirtMachine>> VirtMachine::create(const VirtOptions& opts
     layout.ram_size = opts.ram_size;
     layout.harts = 1;
     layout.bootargs = opts.append;
-    // virtio-mmio slots in order: disks, then rng. Only slots with a device are
+    // virtio-mmio slots in order: disks, rng, consoles. Only slots with a device are
     // described (QEMU lists all eight, the empty ones answering device id 0;
     // leaving them out is equivalent for Linux).
     std::vector<dev::VirtioDevice*> vdevs;
@@ -97,6 +107,13 @@ Result<std::unique_ptr<VirtMachine>> VirtMachine::create(const VirtOptions& opts
     if (opts.rng) {
         m->rng_ = std::make_unique<dev::VirtioRng>();
         vdevs.push_back(m->rng_.get());
+    }
+    for (const CharDevOption& o : opts.consoles) {
+        auto c = open_chardev(o);
+        if (!c) return c.error();
+        m->consoles_.push_back(std::make_unique<dev::VirtioConsole>((*c)->backend()));
+        m->console_chardevs_.push_back(std::move(*c));
+        vdevs.push_back(m->consoles_.back().get());
     }
     if (vdevs.size() > kVirtioSlots)
         return make_error("too many virtio devices (the virt board has " + std::to_string(kVirtioSlots) +
@@ -139,7 +156,12 @@ VirtMachine::~VirtMachine() {
         wake_cv_.notify_all();
     }
     if (ticker_.joinable()) ticker_.join();
-    if (console_) console_->stop();
+    stop_chardevs();
+}
+
+void VirtMachine::stop_chardevs() {
+    if (serial_) serial_->stop();
+    for (auto& c : console_chardevs_) c->stop();
 }
 
 uint64_t VirtMachine::ns_until_next_timer() const { return clint_->ns_until_timer(0); }
@@ -156,9 +178,14 @@ void VirtMachine::ticker_loop() {
 
 int VirtMachine::run() {
     if (!opts_.dumpdtb.empty()) return 0;
-    if (auto r = console_->start(); !r) {
-        std::fprintf(stderr, "xvm: console: %s\n", r.error().message.c_str());
-        return 1;
+    std::vector<CharDev*> chardevs{serial_.get()};
+    for (auto& c : console_chardevs_) chardevs.push_back(c.get());
+    for (CharDev* c : chardevs) {
+        if (auto r = c->start(); !r) {
+            std::fprintf(stderr, "xvm: console: %s\n", r.error().message.c_str());
+            stop_chardevs();
+            return 1;
+        }
     }
     ticker_ = std::thread([this] { ticker_loop(); });
     while (stop_status_.load() < 0) {
@@ -177,7 +204,9 @@ int VirtMachine::run() {
             lk.lock();
         }
     }
-    console_->stop();
+    // Input threads end and the terminal is restored; output went straight to
+    // its fd, so there is nothing to flush.
+    stop_chardevs();
     // A clean shutdown leaves every byte the guest wrote in the image files.
     int status = stop_status_.load();
     for (auto& d : disks_) {
@@ -234,6 +263,12 @@ void VirtMachine::print_stats(FILE* out, double secs) const {
                      static_cast<unsigned long long>(st.cache.misses),
                      static_cast<unsigned long long>(st.cache.writebacks),
                      static_cast<unsigned long long>(st.cache.syncs));
+    }
+    for (size_t k = 0; k < consoles_.size(); ++k) {
+        const dev::VirtioConsoleStats st = consoles_[k]->stats();
+        std::fprintf(out, "  console %zu: %llu bytes out, %llu bytes in\n", k,
+                     static_cast<unsigned long long>(st.bytes_out),
+                     static_cast<unsigned long long>(st.bytes_in));
     }
 }
 

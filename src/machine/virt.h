@@ -17,15 +17,16 @@
 #include "dev/goldfish_rtc.h"
 #include "dev/plic.h"
 #include "dev/syscon.h"
-#include "dev/terminal_backend.h"
 #include "dev/uart16550.h"
 #include "dev/virtio_blk.h"
+#include "dev/virtio_console.h"
 #include "dev/virtio_mmio.h"
 #include "dev/virtio_rng.h"
 #include "engine/sys_interpreter.h"
 #include "isa/riscv/mmu.h"
 #include "isa/riscv/priv.h"
 #include "machine/boot.h"
+#include "machine/chardev.h"
 #include "mem/bus.h"
 #include "mem/guest_ram.h"
 
@@ -45,7 +46,11 @@ struct VirtOptions {
     std::string dumpdtb;      // write the device tree here and exit
     std::vector<DriveOption> disks;  // virtio-blk devices, in slot order
     bool rng = false;                // a virtio-rng device
-    int console_in = 0, console_out = 1;
+    // The UART's backend, and one virtio-console device (a single port) per
+    // entry, after the disks and rng in slot order. At most one may be kStdio.
+    CharDevOption serial{CharDevOption::Kind::kStdio};
+    std::vector<CharDevOption> consoles;
+    int stdin_fd = 0, stdout_fd = 1;  // what kStdio means
     engine::EngineOptions engine;
 };
 
@@ -73,6 +78,7 @@ private:
         VirtMachine& m_;
     };
     void request_stop(int status);
+    void stop_chardevs();
     void kick();  // make the hart look at interrupts and machine events soon
     void ticker_loop();
     uint64_t ns_until_next_timer() const;
@@ -88,7 +94,9 @@ private:
     std::unique_ptr<HartLines> lines_;
     std::unique_ptr<dev::Clint> clint_;
     std::unique_ptr<dev::Plic> plic_;
-    std::unique_ptr<dev::TerminalBackend> console_;
+    // Backends before the devices that write to them (members go in reverse order).
+    std::unique_ptr<CharDev> serial_;
+    std::vector<std::unique_ptr<CharDev>> console_chardevs_;
     std::unique_ptr<dev::Uart16550> uart_;
     std::unique_ptr<dev::Syscon> syscon_;
     std::unique_ptr<dev::GoldfishRtc> rtc_;
@@ -96,6 +104,7 @@ private:
     // reverse order).
     std::vector<std::unique_ptr<dev::VirtioBlk>> disks_;
     std::unique_ptr<dev::VirtioRng> rng_;
+    std::vector<std::unique_ptr<dev::VirtioConsole>> consoles_;
     std::vector<std::unique_ptr<dev::VirtioMmio>> virtio_;
 
     std::atomic<int> stop_status_{-1};
