@@ -7,14 +7,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace xvm::mem {
 
 struct TlbEntry {
-    uint64_t tag_read;   // virtual page | flags, kInvalid when empty
+    uint64_t tag_read;  // virtual page | flags, kInvalid when empty
     uint64_t tag_write;
     uint64_t tag_fetch;
-    uintptr_t addend;    // host address = virtual address + addend (RAM pages)
+    uintptr_t addend;  // host address = virtual address + addend (RAM pages)
 };
 static_assert(sizeof(TlbEntry) == 32, "compiled code indexes entries by shift");
 
@@ -26,14 +27,20 @@ struct TlbStats {
 };
 
 class Tlb {
-public:
+  public:
     static constexpr unsigned kBits = 8;
     static constexpr unsigned kSize = 1u << kBits;
     static constexpr uint64_t kPageMask = 0xfff;
     static constexpr uint64_t kInvalid = ~0ull;
     static constexpr uint64_t kSlowPath = 1u << 3;  // in a tag: never matches (bits 0-2 = size-1)
+    static constexpr unsigned kPageShift = 12;
 
-    Tlb() { flush(); }
+    // `shared`: where to count (the MMU keeps one TlbStats per privilege across
+    // its address spaces); by default the TLB's own.
+    explicit Tlb(TlbStats* shared = nullptr) : stats_(shared ? shared : &own_stats_) { flush(); }
+    Tlb(const Tlb&) = delete;
+    Tlb& operator=(const Tlb&) = delete;
+    void share_stats(TlbStats* s) { stats_ = s; }
 
     static unsigned index(uint64_t va) { return (va >> 12) & (kSize - 1); }
     // The value a tag must equal for an access of `size` bytes at va to hit:
@@ -42,25 +49,52 @@ public:
 
     TlbEntry& entry(uint64_t va) { return entries_[index(va)]; }
     const TlbEntry* data() const { return entries_; }
+    // The entry to fill for va, which is one 4 KiB piece of a mapping of
+    // 2^span_shift bytes (12: a page; 21, 30, 39: Sv39-57 superpages), so that
+    // flush_page can find every piece of a superpage.
+    TlbEntry& fill(uint64_t va, unsigned span_shift) {
+        const unsigned i = index(va);
+        span_shift_[i] = static_cast<uint8_t>(span_shift);
+        if (span_shift > kPageShift) has_superpages_ = true;
+        return entries_[i];
+    }
 
     void flush() {
         for (auto& e : entries_) e = {kInvalid, kInvalid, kInvalid, 0};
-        ++stats_.flushes;
+        std::memset(span_shift_, kPageShift, sizeof span_shift_);
+        has_superpages_ = false;
+        ++stats_->flushes;
     }
+    // Drops every entry that translates va: its page's and, when superpages
+    // are cached, every piece of a superpage containing va (sfence.vma names
+    // one address of a mapping, privileged spec "SFENCE.VMA").
     void flush_page(uint64_t va) {
         TlbEntry& e = entry(va);
-        const uint64_t page = va & ~kPageMask;
-        if ((e.tag_read & ~kSlowPath) == page || (e.tag_write & ~kSlowPath) == page ||
-            (e.tag_fetch & ~kSlowPath) == page)
-            e = {kInvalid, kInvalid, kInvalid, 0};
-        ++stats_.page_flushes;
+        if (((entry_page(e) ^ va) & ~kPageMask) == 0) e = {kInvalid, kInvalid, kInvalid, 0};
+        if (has_superpages_) {
+            for (unsigned i = 0; i < kSize; ++i) {
+                const unsigned shift = span_shift_[i];
+                if (shift > kPageShift && ((entry_page(entries_[i]) ^ va) >> shift) == 0)
+                    entries_[i] = {kInvalid, kInvalid, kInvalid, 0};
+            }
+        }
+        ++stats_->page_flushes;
     }
-    TlbStats& stats() { return stats_; }
-    const TlbStats& stats() const { return stats_; }
+    TlbStats& stats() { return *stats_; }
+    const TlbStats& stats() const { return *stats_; }
 
-private:
+  private:
+    // The virtual page an entry caches: its valid tags all hold it (kSlowPath is
+    // below bit 12), kInvalid is all ones, so their AND is the page.
+    static uint64_t entry_page(const TlbEntry& e) {
+        return e.tag_read & e.tag_write & e.tag_fetch & ~kPageMask;
+    }
+
     TlbEntry entries_[kSize];
-    TlbStats stats_;
+    uint8_t span_shift_[kSize];  // beside the entries: compiled code knows only TlbEntry
+    bool has_superpages_ = false;
+    TlbStats* stats_;
+    TlbStats own_stats_;
 };
 
 }  // namespace xvm::mem

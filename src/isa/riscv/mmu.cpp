@@ -15,7 +15,9 @@ uint64_t page_fault(Access a) {
     return a == Access::Fetch ? kExcInsnPage : a == Access::Write ? kExcStorePage : kExcLoadPage;
 }
 uint64_t access_fault(Access a) {
-    return a == Access::Fetch ? kExcInsnAccess : a == Access::Write ? kExcStoreAccess : kExcLoadAccess;
+    return a == Access::Fetch   ? kExcInsnAccess
+           : a == Access::Write ? kExcStoreAccess
+                                : kExcLoadAccess;
 }
 
 }  // namespace
@@ -28,9 +30,15 @@ int Mmu::pmp_match(uint64_t pa, unsigned size) const {
         uint64_t lo = 0, hi = 0;  // [lo, hi)
         switch (mode) {
             case 0: break;  // OFF
-            case 1: lo = prev_top; hi = e[k].addr << 2; break;  // TOR
-            case 2: lo = e[k].addr << 2; hi = lo + 4; break;    // NA4
-            case 3: {                                           // NAPOT
+            case 1:
+                lo = prev_top;
+                hi = e[k].addr << 2;
+                break;  // TOR
+            case 2:
+                lo = e[k].addr << 2;
+                hi = lo + 4;
+                break;  // NA4
+            case 3: {   // NAPOT
                 const uint64_t ones = __builtin_ctzll(~e[k].addr);
                 const uint64_t bytes = ones >= 54 ? ~0ull : (8ull << ones);
                 lo = (e[k].addr << 2) & ~(bytes - 1);
@@ -62,7 +70,8 @@ bool Mmu::pmp_allows(uint64_t pa, unsigned size, Access a, Priv p) const {
     return (cfg & need) != 0;
 }
 
-bool Mmu::walk(uint64_t va, Access a, Priv p, uint64_t& pa, Fault& f, uint64_t* leaf, int* leaf_level) {
+bool Mmu::walk(uint64_t va, Access a, Priv p, uint64_t& pa, Fault& f, uint64_t* leaf,
+               int* leaf_level) {
     const uint64_t satp = ps_.satp();
     const uint64_t mode = satp >> 60;
     if (p == Priv::M || mode == 0) {
@@ -143,7 +152,6 @@ bool Mmu::fill(uint64_t va, Access a, uint64_t& pa, Fault& f) {
     uint64_t pte = 0;
     int level = 0;
     if (!walk(va, a, p, pa, f, &pte, &level)) return false;
-    if (level > 0) superpages_cached_ = true;
     mem::Tlb& tlb = tlbs_[slot(p)];
     ++tlb.stats().misses;
     const uint64_t page_va = va & ~mem::Tlb::kPageMask;
@@ -156,12 +164,14 @@ bool Mmu::fill(uint64_t va, Access a, uint64_t& pa, Fault& f) {
     const bool user_page = pte & U;
     const bool priv_ok = p == Priv::M || satp_mode_bare() ||
                          (p == Priv::U ? user_page : (!user_page || (st & mstatus::SUM)));
-    const bool fetch_ok = (p == Priv::M || satp_mode_bare() || (p == Priv::U ? user_page : !user_page)) &&
-                          (pte & X) && pmp_allows(page_pa, 4096, Access::Fetch, p);
+    const bool fetch_ok =
+        (p == Priv::M || satp_mode_bare() || (p == Priv::U ? user_page : !user_page)) &&
+        (pte & X) && pmp_allows(page_pa, 4096, Access::Fetch, p);
     const bool read_ok = priv_ok && ((pte & R) || ((st & mstatus::MXR) && (pte & X))) &&
                          pmp_allows(page_pa, 4096, Access::Read, p);
-    const bool write_ok = priv_ok && (pte & W) && (pte & D) && pmp_allows(page_pa, 4096, Access::Write, p);
-    mem::TlbEntry& e = tlb.entry(va);
+    const bool write_ok =
+        priv_ok && (pte & W) && (pte & D) && pmp_allows(page_pa, 4096, Access::Write, p);
+    mem::TlbEntry& e = tlb.fill(va, mem::Tlb::kPageShift + 9 * level);
     e.addend = reinterpret_cast<uintptr_t>(host) - page_va;
     e.tag_read = read_ok ? page_va : mem::Tlb::kInvalid;
     e.tag_write = write_ok ? (watched(page_pa) ? page_va | mem::Tlb::kSlowPath : page_va)
@@ -261,16 +271,19 @@ uint8_t* Mmu::atomic_ptr(uint64_t va, unsigned size, Fault& f, bool store) {
     // A cached write permission implies read (W without R is reserved) and RAM.
     const mem::TlbEntry& e = data_tlb().entry(va);
     const uint64_t page = va & ~mem::Tlb::kPageMask;
-    if ((store ? e.tag_write : e.tag_read) == page) return reinterpret_cast<uint8_t*>(va + e.addend);
+    if ((store ? e.tag_write : e.tag_read) == page)
+        return reinterpret_cast<uint8_t*>(va + e.addend);
     uint64_t pa;
     const Access a = store ? Access::Write : Access::Read;
     if (!fill(va, a, pa, f)) return nullptr;
-    if ((store ? e.tag_write : e.tag_read) == page) return reinterpret_cast<uint8_t*>(va + e.addend);
+    if ((store ? e.tag_write : e.tag_read) == page)
+        return reinterpret_cast<uint8_t*>(va + e.addend);
     // Not cacheable (PMP boundary inside the page, a watched page for a store):
     // check this access alone.
     const Priv p = ps_.data_priv();
     uint8_t* host = bus_.ram_ptr(pa, size);
-    if (!host || !pmp_allows(pa, size, Access::Read, p) || (store && !pmp_allows(pa, size, Access::Write, p))) {
+    if (!host || !pmp_allows(pa, size, Access::Read, p) ||
+        (store && !pmp_allows(pa, size, Access::Write, p))) {
         f = {store ? kExcStoreAccess : kExcLoadAccess, va};
         return nullptr;
     }

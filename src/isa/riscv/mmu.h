@@ -27,7 +27,7 @@ struct MmuStats {
 };
 
 class Mmu {
-public:
+  public:
     Mmu(PrivState& ps, const mem::Bus& bus) : ps_(ps), bus_(bus) {}
 
     // The TLB for data accesses (the effective privilege, MPRV aware) and for fetch.
@@ -69,13 +69,11 @@ public:
 
     void flush_all() {
         for (auto& t : tlbs_) t.flush();
-        superpages_cached_ = false;
         if (flush_counter_) ++*flush_counter_;
     }
-    // sfence.vma with an address. The TLB caches superpages as 4 KiB pieces, so
-    // once a superpage has been cached, only a full flush reaches all its pieces.
+    // sfence.vma with an address: every cached piece of the mapping holding it
+    // (the TLBs cache superpages as 4 KiB pieces and know which).
     void flush_page(uint64_t va) {
-        if (superpages_cached_) return flush_all();
         for (auto& t : tlbs_) t.flush_page(va);
         if (flush_counter_) ++*flush_counter_;
     }
@@ -84,7 +82,7 @@ public:
     const mem::Tlb& tlb(unsigned k) const { return tlbs_[k]; }
     const MmuStats& stats() const { return stats_; }
 
-private:
+  private:
     // One TLB per way of seeing memory: U, S, M, and S with SUM (Linux toggles SUM
     // around every user copy; separate TLBs make that free).
     unsigned slot(Priv p) const {
@@ -108,7 +106,6 @@ private:
     uint8_t* watch_ = nullptr;
     uint64_t watch_base_ = 0, watch_pages_ = 0;
     bool watch_hit_ = false;
-    bool superpages_cached_ = false;
     uint64_t watch_hit_pa_ = 0;
     uint64_t* flush_counter_ = nullptr;
 };

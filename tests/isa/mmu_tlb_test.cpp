@@ -1,0 +1,153 @@
+// The MMU's TLBs as sfence.vma and satp writes see them: superpages cached as
+// 4 KiB pieces, address-space TLB sets tagged by satp, and the PMP decision
+// cache (privileged spec, "SFENCE.VMA", "satp", "Physical Memory Protection").
+#include <gtest/gtest.h>
+
+#include "isa/riscv/mmu.h"
+
+namespace xvm::riscv {
+namespace {
+
+constexpr uint64_t kRam = 0x80000000;
+constexpr uint32_t kSatp = 0x180, kPmpcfg0 = 0x3a0, kPmpaddr0 = 0x3b0;
+enum : uint64_t { V = 1, R = 2, W = 4, X = 8, U = 16, G = 32, A = 64, D = 128 };
+
+struct MmuTlbTest : ::testing::Test {
+    std::unique_ptr<mem::GuestRam> ram;
+    mem::Bus bus;
+    Cpu cpu;
+    PrivState ps{0};
+    std::unique_ptr<Mmu> mmu;
+    uint64_t next_table = kRam + 0x10000;
+    uint64_t epoch = 0;
+
+    void SetUp() override {
+        auto r = mem::GuestRam::create(kRam, 64 << 20);
+        ASSERT_TRUE(r.ok());
+        ram = std::move(*r);
+        bus.set_ram(ram.get());
+        mmu = std::make_unique<Mmu>(ps, bus);
+        mmu->set_flush_counter(&epoch);
+        ASSERT_TRUE(ps.csr_write(cpu, kPmpaddr0, ~0ull >> 10));  // NAPOT, everything, RWX
+        ASSERT_TRUE(ps.csr_write(cpu, kPmpcfg0, 0x1f));
+        ps.take_effects();
+    }
+    uint64_t pte_at(uint64_t pa) {
+        uint64_t v = 0;
+        ram->read_value(pa, v);
+        return v;
+    }
+    void set_pte(uint64_t pa, uint64_t v) { ram->write(pa, &v, 8); }
+    void put64(uint64_t pa, uint64_t v) { ram->write(pa, &v, 8); }
+    uint64_t alloc_table() {
+        const uint64_t t = next_table;
+        next_table += 4096;
+        return t;
+    }
+    // Maps va -> pa at `level` (0: 4 KiB, 1: 2 MiB, 2: 1 GiB) in an Sv39 table;
+    // returns the leaf PTE's address.
+    uint64_t map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags, int level = 0) {
+        uint64_t table = root;
+        for (int l = 2; l > level; --l) {
+            const uint64_t slot = table + ((va >> (12 + 9 * l)) & 0x1ff) * 8;
+            uint64_t pte = pte_at(slot);
+            if (!(pte & V)) {
+                pte = (alloc_table() >> 12) << 10 | V;
+                set_pte(slot, pte);
+            }
+            table = (pte >> 10) << 12;
+        }
+        const uint64_t leaf = table + ((va >> (12 + 9 * level)) & 0x1ff) * 8;
+        set_pte(leaf, (pa >> 12) << 10 | flags | V);
+        return leaf;
+    }
+    static uint64_t sv39(uint64_t root, uint64_t asid = 0) {
+        return 8ull << 60 | asid << 44 | root >> 12;
+    }
+    // A satp write as the engine applies it.
+    void write_satp(uint64_t v) {
+        const Priv p = ps.priv;
+        ps.priv = Priv::M;
+        ASSERT_TRUE(ps.csr_write(cpu, kSatp, v));
+        ps.priv = p;
+        ps.take_effects();
+        mmu->flush_all();
+    }
+    uint64_t load(uint64_t va) {
+        uint64_t v = 0;
+        Fault f;
+        EXPECT_TRUE(mmu->load(va, 8, v, f)) << std::hex << va << " cause " << f.cause;
+        return v;
+    }
+    bool cached(uint64_t va) { return mmu->data_tlb().entry(va).tag_read == mem::Tlb::key(va, 8); }
+    uint64_t full_flushes() { return mmu->tlb(1).stats().flushes; }
+};
+
+// ---- sfence.vma with an address inside a superpage ----
+
+TEST_F(MmuTlbTest, SfenceOfOnePieceDropsEveryPieceOfA2MiBSuperpage) {
+    const uint64_t root = alloc_table();
+    const uint64_t leaf = map(root, 0x200000, kRam + 0x400000, R | W | A | D, 1);
+    map(root, 0x1000, kRam + 0x200000, R | W | A | D);
+    write_satp(sv39(root));
+    ps.priv = Priv::S;
+    const unsigned pieces[] = {0, 3, 100, 511};
+    for (unsigned k : pieces) {
+        put64(kRam + 0x400000 + k * 4096ull, k);
+        put64(kRam + 0x600000 + k * 4096ull, k + 1000);
+        EXPECT_EQ(load(0x200000 + k * 4096ull), k);
+        EXPECT_TRUE(cached(0x200000 + k * 4096ull));
+    }
+    load(0x1000);
+    // The kernel remaps the superpage, then fences one address of it.
+    set_pte(leaf, ((kRam + 0x600000) >> 12) << 10 | R | W | A | D | V);
+    const uint64_t flushes = full_flushes(), epoch0 = epoch;
+    mmu->flush_page(0x200000 + 3 * 4096 + 0x18);
+    for (unsigned k : pieces) {
+        EXPECT_FALSE(cached(0x200000 + k * 4096ull)) << k;
+        EXPECT_EQ(load(0x200000 + k * 4096ull), k + 1000);
+    }
+    EXPECT_TRUE(cached(0x1000));  // not a full flush
+    EXPECT_EQ(full_flushes(), flushes);
+    EXPECT_GT(epoch, epoch0);  // the engine forgets cached fetches
+}
+
+TEST_F(MmuTlbTest, SfenceOfOnePieceDropsEveryPieceOfA1GiBSuperpage) {
+    const uint64_t root = alloc_table();
+    map(root, 0x40000000, kRam, R | W | X | A | D, 2);
+    map(root, 0x1ff000, kRam + 0x200000, R | W | A | D);  // TLB index 0xff
+    write_satp(sv39(root));
+    ps.priv = Priv::S;
+    const uint64_t pieces[] = {0, 0x1000, 0x205000, 0x3010000};  // distinct TLB indexes
+    for (uint64_t off : pieces) {
+        load(0x40000000 + off);
+        EXPECT_TRUE(cached(0x40000000 + off));
+    }
+    load(0x1ff000);
+    mmu->flush_page(0x40000000 + 0x2000010);  // a piece never cached
+    for (uint64_t off : pieces) EXPECT_FALSE(cached(0x40000000 + off)) << std::hex << off;
+    EXPECT_TRUE(cached(0x1ff000));
+    // A fence outside the superpage leaves its pieces.
+    for (uint64_t off : pieces) load(0x40000000 + off);
+    mmu->flush_page(0x1ff000);
+    for (uint64_t off : pieces) EXPECT_TRUE(cached(0x40000000 + off)) << std::hex << off;
+    EXPECT_FALSE(cached(0x1ff000));
+}
+
+TEST_F(MmuTlbTest, SfenceInASuperpageReachesFetchAndEveryPrivilege) {
+    const uint64_t root = alloc_table();
+    map(root, 0x200000, kRam + 0x400000, R | W | X | U | A | D, 1);
+    write_satp(sv39(root));
+    ps.priv = Priv::U;
+    uint16_t insn;
+    Fault f;
+    ASSERT_TRUE(mmu->fetch(0x200000 + 0x5000, insn, f));
+    load(0x200000 + 0x7000);
+    EXPECT_EQ(mmu->fetch_tlb().entry(0x205000).tag_fetch, 0x205000u);
+    mmu->flush_page(0x3ff000);
+    EXPECT_NE(mmu->fetch_tlb().entry(0x205000).tag_fetch, 0x205000u);
+    EXPECT_FALSE(cached(0x207000));
+}
+
+}  // namespace
+}  // namespace xvm::riscv

@@ -1,0 +1,81 @@
+#include "mem/tlb.h"
+
+#include <gtest/gtest.h>
+
+namespace xvm::mem {
+namespace {
+
+// Fills the entry for va as a piece of a mapping of 2^shift bytes, readable.
+void put(Tlb& t, uint64_t va, unsigned shift) {
+    TlbEntry& e = t.fill(va, shift);
+    e.tag_read = va & ~Tlb::kPageMask;
+    e.tag_write = Tlb::kInvalid;
+    e.tag_fetch = Tlb::kInvalid;
+    e.addend = 0x1000;
+}
+bool cached(const Tlb& t, uint64_t va) {
+    return t.data()[Tlb::index(va)].tag_read == Tlb::key(va, 1);
+}
+
+TEST(Tlb, FlushPageDropsOnlyThatPageWhenNoSuperpageIsCached) {
+    Tlb t;
+    put(t, 0x10000, 12);
+    put(t, 0x11000, 12);
+    t.flush_page(0x10abc);
+    EXPECT_FALSE(cached(t, 0x10000));
+    EXPECT_TRUE(cached(t, 0x11000));
+    EXPECT_EQ(t.stats().page_flushes, 1u);
+}
+
+TEST(Tlb, FlushPageOfAPageOnAnotherIndexKeepsTheEntry) {
+    Tlb t;
+    put(t, 0x10000, 12);
+    t.flush_page(0x10000 + Tlb::kSize * 4096);  // same index, other page
+    EXPECT_TRUE(cached(t, 0x10000));
+}
+
+TEST(Tlb, FlushPageDropsEveryPieceOfA2MiBSuperpage) {
+    Tlb t;
+    const uint64_t base = 0x4020'0000;  // 2 MiB aligned
+    for (unsigned k = 0; k < 512; k += 7) put(t, base + k * 4096ull, 21);
+    put(t, base + 0x20'0000, 21);  // the next 2 MiB superpage
+    put(t, 0x1000, 12);            // a 4 KiB page elsewhere
+    t.flush_page(base + 300 * 4096 + 0x18);
+    for (unsigned k = 0; k < 512; k += 7) EXPECT_FALSE(cached(t, base + k * 4096ull)) << k;
+    EXPECT_TRUE(cached(t, base + 0x20'0000));
+    EXPECT_TRUE(cached(t, 0x1000));
+}
+
+TEST(Tlb, FlushPageDropsEveryPieceOfA1GiBSuperpageAcrossItsWhole) {
+    Tlb t;
+    const uint64_t base = 0xffff'ffc0'0000'0000;  // a 1 GiB-aligned kernel address
+    const uint64_t pieces[] = {base, base + 0x1000, base + 0x20'0000 + 0x5000, base + 0x3fff'f000};
+    for (uint64_t va : pieces) put(t, va, 30);
+    put(t, base + 0x4000'0000, 30);  // the next gigabyte
+    t.flush_page(base + 0x1234'5678);
+    for (uint64_t va : pieces) EXPECT_FALSE(cached(t, va)) << std::hex << va;
+    EXPECT_TRUE(cached(t, base + 0x4000'0000));
+}
+
+TEST(Tlb, AFourKilobyteFillReplacesASuperpagePieceForFlushes) {
+    Tlb t;
+    put(t, 0x4000'0000, 21);
+    put(t, 0x4000'0000 + Tlb::kSize * 4096 * 4, 12);  // same index, outside the superpage
+    // The superpage is no longer cached: a flush in it leaves the 4 KiB page.
+    t.flush_page(0x4001'0000);
+    EXPECT_TRUE(cached(t, 0x4000'0000 + Tlb::kSize * 4096 * 4));
+}
+
+TEST(Tlb, FlushEmptiesEverythingAndCountsInSharedStats) {
+    TlbStats shared;
+    Tlb t(&shared);
+    put(t, 0x4000'0000, 21);
+    put(t, 0x1000, 12);
+    t.flush();
+    EXPECT_FALSE(cached(t, 0x4000'0000));
+    EXPECT_FALSE(cached(t, 0x1000));
+    EXPECT_EQ(shared.flushes, 2u);  // construction and this one
+}
+
+}  // namespace
+}  // namespace xvm::mem
