@@ -368,6 +368,7 @@ void SysInterpreter::print_stats(std::FILE* out) const {
 void SysInterpreter::apply_effects() {
     const uint32_t e = ps_.take_effects();
     if (e & riscv::PrivState::kTlbFlush) mmu_.flush_all();
+    if (e & riscv::PrivState::kAddressSpace) mmu_.switch_address_space();
     if (e & riscv::PrivState::kCodeFlush) flush_code();
 }
 

@@ -70,8 +70,8 @@ struct MmuTlbTest : ::testing::Test {
         ps.priv = Priv::M;
         ASSERT_TRUE(ps.csr_write(cpu, kSatp, v));
         ps.priv = p;
-        ps.take_effects();
-        mmu->flush_all();
+        ASSERT_EQ(ps.take_effects(), PrivState::kAddressSpace);
+        mmu->switch_address_space();
     }
     uint64_t load(uint64_t va) {
         uint64_t v = 0;
@@ -147,6 +147,191 @@ TEST_F(MmuTlbTest, SfenceInASuperpageReachesFetchAndEveryPrivilege) {
     mmu->flush_page(0x3ff000);
     EXPECT_NE(mmu->fetch_tlb().entry(0x205000).tag_fetch, 0x205000u);
     EXPECT_FALSE(cached(0x207000));
+}
+
+// ---- address-space TLB sets ----
+
+TEST_F(MmuTlbTest, SatpSwitchKeepsEachAddressSpacesTranslations) {
+    const uint64_t ra = alloc_table(), rb = alloc_table();
+    map(ra, 0x1000, kRam + 0x200000, R | W | A | D);
+    map(rb, 0x1000, kRam + 0x201000, R | W | A | D);
+    put64(kRam + 0x200000, 0xaa);
+    put64(kRam + 0x201000, 0xbb);
+    ps.priv = Priv::S;
+    write_satp(sv39(ra, 1));
+    EXPECT_EQ(load(0x1000), 0xaau);
+    write_satp(sv39(rb, 2));
+    EXPECT_FALSE(cached(0x1000));  // B's TLBs are its own
+    EXPECT_EQ(load(0x1000), 0xbbu);
+    const uint64_t walks = mmu->stats().walks, epoch0 = epoch;
+    write_satp(sv39(ra, 1));
+    EXPECT_GT(epoch, epoch0);  // fetches translate differently
+    EXPECT_TRUE(cached(0x1000));
+    const mem::TlbEntry& e = mmu->data_tlb().entry(0x1000);
+    EXPECT_EQ(*reinterpret_cast<const uint64_t*>(0x1000 + e.addend), 0xaau);
+    write_satp(sv39(rb, 2));
+    EXPECT_TRUE(cached(0x1000));
+    EXPECT_EQ(*reinterpret_cast<const uint64_t*>(0x1000 + mmu->data_tlb().entry(0x1000).addend),
+              0xbbu);
+    EXPECT_EQ(mmu->stats().walks, walks);  // no walk after the switches
+}
+
+TEST_F(MmuTlbTest, SfenceWithoutAddressOrAsidFlushesEveryAddressSpace) {
+    const uint64_t ra = alloc_table(), rb = alloc_table();
+    map(ra, 0x1000, kRam + 0x200000, R | W | A | D);
+    map(rb, 0x1000, kRam + 0x201000, R | W | A | D);
+    ps.priv = Priv::S;
+    write_satp(sv39(ra, 1));
+    load(0x1000);
+    write_satp(sv39(rb, 2));
+    load(0x1000);
+    mmu->flush_all();
+    EXPECT_FALSE(cached(0x1000));
+    write_satp(sv39(ra, 1));
+    EXPECT_FALSE(cached(0x1000));
+}
+
+TEST_F(MmuTlbTest, SfenceOfAnAddressReachesEveryAddressSpace) {
+    const uint64_t ra = alloc_table(), rb = alloc_table();
+    const uint64_t leaf_a = map(ra, 0x1000, kRam + 0x200000, R | W | A | D);
+    map(ra, 0x2000, kRam + 0x202000, R | W | A | D);
+    map(rb, 0x1000, kRam + 0x201000, R | W | A | D);
+    put64(kRam + 0x203000, 0xcc);
+    ps.priv = Priv::S;
+    write_satp(sv39(ra, 1));
+    load(0x1000);
+    load(0x2000);
+    write_satp(sv39(rb, 2));
+    load(0x1000);
+    // B's kernel changes A's page table (a shared one, say) and fences the
+    // address for every ASID.
+    set_pte(leaf_a, ((kRam + 0x203000) >> 12) << 10 | R | W | A | D | V);
+    mmu->flush_page(0x1000);
+    EXPECT_FALSE(cached(0x1000));
+    write_satp(sv39(ra, 1));
+    EXPECT_FALSE(cached(0x1000));
+    EXPECT_TRUE(cached(0x2000));
+    EXPECT_EQ(load(0x1000), 0xccu);
+}
+
+TEST_F(MmuTlbTest, SfenceOfAnAsidFlushesOnlyItsAddressSpaces) {
+    const uint64_t ra = alloc_table(), ra2 = alloc_table(), rb = alloc_table();
+    for (uint64_t r : {ra, ra2, rb}) map(r, 0x1000, kRam + 0x200000, R | W | A | D);
+    ps.priv = Priv::S;
+    write_satp(sv39(ra, 7));
+    load(0x1000);
+    write_satp(sv39(ra2, 7));  // another table under the same ASID
+    load(0x1000);
+    write_satp(sv39(rb, 8));
+    load(0x1000);
+    mmu->flush_asid(7 | 1ull << 20);  // rs2 bits above the ASID are ignored
+    EXPECT_TRUE(cached(0x1000));
+    write_satp(sv39(ra, 7));
+    EXPECT_FALSE(cached(0x1000));
+    load(0x1000);
+    write_satp(sv39(ra2, 7));
+    EXPECT_FALSE(cached(0x1000));
+    // The current address space's own ASID: flushed at once.
+    load(0x1000);
+    mmu->flush_asid(7);
+    EXPECT_FALSE(cached(0x1000));
+    write_satp(sv39(rb, 8));
+    EXPECT_TRUE(cached(0x1000));
+}
+
+TEST_F(MmuTlbTest, TheLeastRecentlyUsedAddressSpaceIsRecycled) {
+    constexpr unsigned n = Mmu::kAddressSpaces;
+    uint64_t roots[n + 1];
+    ps.priv = Priv::S;
+    for (unsigned k = 0; k <= n; ++k) {
+        roots[k] = alloc_table();
+        map(roots[k], 0x1000, kRam + 0x200000 + k * 4096ull, R | W | A | D);
+        put64(kRam + 0x200000 + k * 4096ull, k);
+    }
+    for (unsigned k = 0; k < n; ++k) {
+        write_satp(sv39(roots[k], k + 1));
+        EXPECT_EQ(load(0x1000), k);
+    }
+    write_satp(sv39(roots[0], 1));  // 0 is used again: 1 is now the oldest
+    EXPECT_TRUE(cached(0x1000));
+    write_satp(sv39(roots[n], n + 1));
+    EXPECT_FALSE(cached(0x1000));
+    EXPECT_EQ(load(0x1000), n);
+    for (unsigned k : {0u, 2u, n - 1}) {
+        write_satp(sv39(roots[k], k + 1));
+        EXPECT_TRUE(cached(0x1000)) << k;
+        EXPECT_EQ(*reinterpret_cast<const uint64_t*>(0x1000 + mmu->data_tlb().entry(0x1000).addend),
+                  k);
+    }
+    write_satp(sv39(roots[1], 2));
+    EXPECT_FALSE(cached(0x1000));
+    EXPECT_EQ(load(0x1000), 1u);
+}
+
+TEST_F(MmuTlbTest, BareModeAndMachineModeAcrossSwitches) {
+    const uint64_t ra = alloc_table();
+    map(ra, 0x1000, kRam + 0x200000, R | W | A | D);
+    put64(kRam + 0x5000, 0x55);
+    ps.priv = Priv::S;
+    EXPECT_EQ(load(kRam + 0x5000), 0x55u);  // bare: identity
+    EXPECT_TRUE(cached(kRam + 0x5000));
+    write_satp(sv39(ra, 1));
+    EXPECT_FALSE(cached(kRam + 0x5000));  // not mapped in A
+    uint64_t v;
+    Fault f;
+    EXPECT_FALSE(mmu->load(kRam + 0x5000, 8, v, f));
+    EXPECT_EQ(f.cause, kExcLoadPage);
+    ps.priv = Priv::M;  // M mode does not translate, whatever satp says
+    EXPECT_EQ(load(kRam + 0x5000), 0x55u);
+    ps.priv = Priv::S;
+    write_satp(0);
+    EXPECT_TRUE(cached(kRam + 0x5000));
+}
+
+TEST_F(MmuTlbTest, GlobalMappingsCachedInSeveralAddressSpacesAllGoOnAFence) {
+    const uint64_t ra = alloc_table(), rb = alloc_table();
+    const uint64_t kernel = 0x40000000;
+    const uint64_t la = map(ra, kernel, kRam + 0x200000, R | W | G | A | D);
+    const uint64_t lb = map(rb, kernel, kRam + 0x200000, R | W | G | A | D);
+    ps.priv = Priv::S;
+    write_satp(sv39(ra, 1));
+    load(kernel);
+    write_satp(sv39(rb, 2));
+    load(kernel);
+    for (uint64_t leaf : {la, lb})
+        set_pte(leaf, ((kRam + 0x204000) >> 12) << 10 | R | W | G | A | D | V);
+    put64(kRam + 0x204000, 0x77);
+    mmu->flush_page(kernel);
+    EXPECT_EQ(load(kernel), 0x77u);
+    write_satp(sv39(ra, 1));
+    EXPECT_FALSE(cached(kernel));
+    EXPECT_EQ(load(kernel), 0x77u);
+}
+
+TEST_F(MmuTlbTest, ASatpWrittenWithoutTheEngineIsSeenByTheTlbs) {
+    const uint64_t ra = alloc_table(), rb = alloc_table();
+    map(ra, 0x1000, kRam + 0x200000, R | W | A | D);
+    map(rb, 0x1000, kRam + 0x201000, R | W | A | D);
+    ps.priv = Priv::S;
+    write_satp(sv39(ra, 1));
+    load(0x1000);
+    ps.priv = Priv::M;
+    ASSERT_TRUE(ps.csr_write(cpu, kSatp, sv39(rb, 2)));
+    ps.priv = Priv::S;
+    EXPECT_FALSE(cached(0x1000));  // data_tlb() follows satp
+}
+
+TEST_F(MmuTlbTest, StatsOfASlotCoverEveryAddressSpace) {
+    const uint64_t ra = alloc_table(), rb = alloc_table();
+    map(ra, 0x1000, kRam + 0x200000, R | W | A | D);
+    map(rb, 0x1000, kRam + 0x201000, R | W | A | D);
+    ps.priv = Priv::S;
+    const uint64_t misses = mmu->tlb(1).stats().misses;
+    write_satp(sv39(ra, 1));
+    load(0x1000);
+    write_satp(sv39(rb, 2));
+    load(0x1000);
+    EXPECT_EQ(mmu->tlb(1).stats().misses, misses + 2);
 }
 
 }  // namespace

@@ -22,6 +22,72 @@ uint64_t access_fault(Access a) {
 
 }  // namespace
 
+Mmu::Mmu(PrivState& ps, const mem::Bus& bus) : ps_(ps), bus_(bus) {
+    for (auto& s : spaces_)
+        for (unsigned k = 0; k < 3; ++k) s.tlbs[k].share_stats(&slot_stats_[k == 2 ? 3 : k]);
+    m_tlb_.share_stats(&slot_stats_[2]);
+    space_->satp = ps_.satp();
+    space_->valid = true;
+}
+
+void Mmu::flush_all() {
+    // The current address space now, the others when next selected.
+    for (auto& s : spaces_) s.valid = false;
+    space_->flush();
+    space_->satp = ps_.satp();
+    space_->valid = true;
+    m_tlb_.flush();
+    bump_flush_counter();
+}
+
+void Mmu::flush_page(uint64_t va) {
+    for (auto& s : spaces_)
+        if (s.valid)
+            for (auto& t : s.tlbs) t.flush_page(va);
+    // M mode translates nothing: its TLB depends on the PMP only.
+    bump_flush_counter();
+}
+
+void Mmu::flush_asid(uint64_t asid) {
+    // satp.ASID, bits 59:44 (privileged spec, "satp"); higher rs2 bits are ignored.
+    asid &= 0xffff;
+    for (auto& s : spaces_) {
+        if (!s.valid || ((s.satp >> 44) & 0xffff) != asid) continue;
+        if (&s == space_) s.flush();
+        else s.valid = false;
+    }
+    bump_flush_counter();
+}
+
+void Mmu::switch_address_space() {
+    // Fetches translate differently from now on: the engine forgets cached ones.
+    bump_flush_counter();
+    const uint64_t satp = ps_.satp();
+    if (space_->satp == satp) return;
+    AddressSpace* pick = nullptr;
+    for (auto& s : spaces_) {
+        if (s.valid && s.satp == satp) {
+            pick = &s;
+            break;
+        }
+    }
+    if (!pick) {  // recycle an empty set, else the least recently used
+        pick = &spaces_[0];
+        for (auto& s : spaces_) {
+            if (!s.valid) {
+                pick = &s;
+                break;
+            }
+            if (s.last_used < pick->last_used) pick = &s;
+        }
+        pick->flush();
+        pick->satp = satp;
+        pick->valid = true;
+    }
+    pick->last_used = ++use_clock_;
+    space_ = pick;
+}
+
 int Mmu::pmp_match(uint64_t pa, unsigned size) const {
     const PmpEntry* e = ps_.pmp();
     uint64_t prev_top = 0;
@@ -152,7 +218,7 @@ bool Mmu::fill(uint64_t va, Access a, uint64_t& pa, Fault& f) {
     uint64_t pte = 0;
     int level = 0;
     if (!walk(va, a, p, pa, f, &pte, &level)) return false;
-    mem::Tlb& tlb = tlbs_[slot(p)];
+    mem::Tlb& tlb = tlb_for(p);
     ++tlb.stats().misses;
     const uint64_t page_va = va & ~mem::Tlb::kPageMask;
     const uint64_t page_pa = pa & ~mem::Tlb::kPageMask;

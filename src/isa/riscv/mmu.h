@@ -28,11 +28,17 @@ struct MmuStats {
 
 class Mmu {
   public:
-    Mmu(PrivState& ps, const mem::Bus& bus) : ps_(ps), bus_(bus) {}
+    // Address spaces whose translations stay cached across satp writes (one set
+    // of TLBs each, tagged with the satp value, least recently used recycled).
+    static constexpr unsigned kAddressSpaces = 8;
 
-    // The TLB for data accesses (the effective privilege, MPRV aware) and for fetch.
-    mem::Tlb& data_tlb() { return tlbs_[slot(ps_.data_priv())]; }
-    mem::Tlb& fetch_tlb() { return tlbs_[slot(ps_.priv)]; }
+    Mmu(PrivState& ps, const mem::Bus& bus);
+
+    // The TLB for data accesses (the effective privilege, MPRV aware) and for
+    // fetch, in the current address space. Valid until the next flush or
+    // address-space switch.
+    mem::Tlb& data_tlb() { return tlb_for(ps_.data_priv()); }
+    mem::Tlb& fetch_tlb() { return tlb_for(ps_.priv); }
 
     // Slow paths, on a TLB miss: translate, check, fill the TLB, access. False
     // means a guest exception, described in `f`.
@@ -67,28 +73,49 @@ class Mmu {
         return std::exchange(watch_hit_, false);
     }
 
-    void flush_all() {
-        for (auto& t : tlbs_) t.flush();
-        if (flush_counter_) ++*flush_counter_;
-    }
-    // sfence.vma with an address: every cached piece of the mapping holding it
-    // (the TLBs cache superpages as 4 KiB pieces and know which).
-    void flush_page(uint64_t va) {
-        for (auto& t : tlbs_) t.flush_page(va);
-        if (flush_counter_) ++*flush_counter_;
-    }
-    // A counter bumped by every flush (the engine's Cpu::fetch_epoch).
+    // Every cached translation, in every address space (sfence.vma x0, x0; PMP
+    // and MXR changes; a page that became code).
+    void flush_all();
+    // sfence.vma with an address, any ASID: that page, in every address space.
+    void flush_page(uint64_t va);
+    // sfence.vma x0, asid: the address spaces with that ASID (global mappings
+    // go too, which the spec allows).
+    void flush_asid(uint64_t asid);
+    // After a satp write: the TLB set tagged with the new satp, or a recycled
+    // one. Translations cached under an ASID are kept until an sfence.vma that
+    // covers them (privileged spec, "Supervisor Address Translation and
+    // Protection Register"), which the flushes above honour.
+    void switch_address_space();
+    // A counter bumped by every flush and switch (the engine's Cpu::fetch_epoch).
     void set_flush_counter(uint64_t* c) { flush_counter_ = c; }
-    const mem::Tlb& tlb(unsigned k) const { return tlbs_[k]; }
+    // The current TLB of slot k (U, S, M, S+SUM); its stats() cover every address space.
+    const mem::Tlb& tlb(unsigned k) const { return k == 2 ? m_tlb_ : space_->tlbs[k == 3 ? 2 : k]; }
     const MmuStats& stats() const { return stats_; }
 
   private:
-    // One TLB per way of seeing memory: U, S, M, and S with SUM (Linux toggles SUM
-    // around every user copy; separate TLBs make that free).
-    unsigned slot(Priv p) const {
-        if (p == Priv::M) return 2;
-        if (p == Priv::U) return 0;
-        return (ps_.mstatus() & mstatus::SUM) ? 3 : 1;
+    // One TLB per way of seeing memory: U, S, and S with SUM (Linux toggles SUM
+    // around every user copy; separate TLBs make that free). M mode does not
+    // translate, so its TLB is shared by every address space.
+    struct AddressSpace {
+        uint64_t satp = 0;
+        uint64_t last_used = 0;
+        bool valid = false;  // holds translations for `satp` (else flush before use)
+        mem::Tlb tlbs[3];    // U, S, S+SUM
+        void flush() {
+            for (auto& t : tlbs) t.flush();
+        }
+    };
+    mem::Tlb& tlb_for(Priv p) {
+        if (p == Priv::M) return m_tlb_;
+        // The engine switches on every satp write (PrivState::kAddressSpace);
+        // tests and benchmarks that write satp directly switch here.
+        if (space_->satp != ps_.satp()) [[unlikely]]
+            switch_address_space();
+        if (p == Priv::U) return space_->tlbs[0];
+        return space_->tlbs[(ps_.mstatus() & mstatus::SUM) ? 2 : 1];
+    }
+    void bump_flush_counter() {
+        if (flush_counter_) ++*flush_counter_;
     }
     // Translates and fills the TLB entry when the page is plain RAM the PMP allows.
     bool fill(uint64_t va, Access a, uint64_t& pa, Fault& f);
@@ -101,7 +128,11 @@ class Mmu {
 
     PrivState& ps_;
     const mem::Bus& bus_;
-    mem::Tlb tlbs_[4];  // U, S, M, S+SUM
+    mem::TlbStats slot_stats_[4];  // U, S, M, S+SUM
+    AddressSpace spaces_[kAddressSpaces];
+    AddressSpace* space_ = &spaces_[0];  // the one for ps_.satp()
+    uint64_t use_clock_ = 0;
+    mem::Tlb m_tlb_;
     MmuStats stats_;
     uint8_t* watch_ = nullptr;
     uint64_t watch_base_ = 0, watch_pages_ = 0;

@@ -171,8 +171,8 @@ void PrivState::write_satp(uint64_t v) {
     if (mode != 0 && mode != 8 && mode != 9 && mode != 10) return;
     satp_ = mode << 60 | (v & (0xffffull << 44)) | (v & ((1ull << 44) - 1));
     // Decoded blocks are checked against their physical page on entry, so a new
-    // address space needs only a TLB flush.
-    effects_ |= kTlbFlush;
+    // address space needs only its own TLBs (Mmu::switch_address_space).
+    effects_ |= kAddressSpace;
 }
 
 bool PrivState::csr_write(Cpu& cpu, uint32_t csr, uint64_t v) {

@@ -60,7 +60,10 @@ public:
     bool csr_read(Cpu& cpu, uint32_t csr, uint64_t time, uint64_t& out) const;
     bool csr_write(Cpu& cpu, uint32_t csr, uint64_t value);
     // What changed on the last csr_write that the engine must act on.
-    enum Effect : uint32_t { kNone = 0, kTlbFlush = 1, kInterruptsChanged = 2, kCodeFlush = 4 };
+    // kAddressSpace: satp changed; the MMU selects that address space's TLBs.
+    enum Effect : uint32_t {
+        kNone = 0, kTlbFlush = 1, kInterruptsChanged = 2, kCodeFlush = 4, kAddressSpace = 8,
+    };
     uint32_t take_effects() { return std::exchange(effects_, 0u); }
 
     // Trap entry: saves pc/cause/tval, switches privilege per delegation, and
