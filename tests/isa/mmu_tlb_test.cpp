@@ -3,6 +3,9 @@
 // cache (privileged spec, "SFENCE.VMA", "satp", "Physical Memory Protection").
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 #include "isa/riscv/mmu.h"
 
 namespace xvm::riscv {
@@ -332,6 +335,120 @@ TEST_F(MmuTlbTest, StatsOfASlotCoverEveryAddressSpace) {
     write_satp(sv39(rb, 2));
     load(0x1000);
     EXPECT_EQ(mmu->tlb(1).stats().misses, misses + 2);
+}
+
+// ---- PMP decisions, cached per region ----
+
+// The PMP as the spec words it, without a cache: the lowest-numbered entry
+// with any byte of the access decides; a partial match fails.
+bool pmp_reference(const PrivState& ps, uint64_t pa, unsigned size, Access a, Priv p) {
+    const PmpEntry* e = ps.pmp();
+    for (unsigned k = 0; k < PrivState::kPmpEntries; ++k) {
+        const unsigned mode = (e[k].cfg >> 3) & 3;
+        if (mode == 0) continue;
+        uint64_t lo, hi;
+        if (mode == 1) {
+            lo = k ? e[k - 1].addr << 2 : 0;
+            hi = e[k].addr << 2;
+        } else if (mode == 2) {
+            lo = e[k].addr << 2;
+            hi = lo + 4;
+        } else {
+            const unsigned t = __builtin_ctzll(~e[k].addr);  // NAPOT: 2^(t+3) bytes
+            lo = (e[k].addr & ~((1ull << t) - 1)) << 2;
+            hi = lo + (8ull << t);
+        }
+        if (std::max(pa, lo) >= std::min(pa + size, hi)) continue;  // no byte inside
+        if (pa < lo || pa + size > hi) return false;
+        if (p == Priv::M && !(e[k].cfg & 0x80)) return true;
+        const unsigned need = a == Access::Read ? 1 : a == Access::Write ? 2 : 4;
+        return (e[k].cfg & need) != 0;
+    }
+    return p == Priv::M;
+}
+
+TEST_F(MmuTlbTest, PmpDecisionsMatchTheSpecForRandomEntriesAndAccesses) {
+    std::mt19937_64 rng(7);
+    constexpr uint64_t kBase = 0x80000000, kSpan = 0x10000;  // entries crowd 64 KiB
+    const unsigned sizes[] = {1, 2, 4, 8, 4096};
+    const Access kinds[] = {Access::Read, Access::Write, Access::Fetch};
+    const Priv privs[] = {Priv::U, Priv::S, Priv::M};
+    unsigned checked = 0;
+    for (unsigned round = 0; round < 300; ++round) {
+        ps.reset();  // also unlocks every entry
+        const unsigned used = 1 + rng() % 6;
+        uint64_t cfg0 = 0, cfg2 = 0;
+        for (unsigned k = 0; k < used; ++k) {
+            const unsigned mode = rng() % 4;
+            uint64_t addr;
+            if (mode == 3) {
+                const unsigned t = rng() % 14;  // 8 bytes to 64 KiB
+                const uint64_t base = (kBase + rng() % kSpan) & ~((8ull << t) - 1);
+                addr = (base >> 2) | ((1ull << t) - 1);
+            } else {
+                addr = (kBase + (rng() % kSpan & ~3ull)) >> 2;
+            }
+            ASSERT_TRUE(ps.csr_write(cpu, kPmpaddr0 + k, addr));
+            const uint64_t cfg = mode << 3 | (rng() % 8) | (rng() % 4 == 0 ? 0x80 : 0);
+            (k < 8 ? cfg0 : cfg2) |= cfg << (8 * (k % 8));
+        }
+        // The last entry often covers everything, as OpenSBI's does.
+        if (rng() % 2) {
+            ASSERT_TRUE(ps.csr_write(cpu, kPmpaddr0 + 15, ~0ull >> 10));
+            cfg2 |= uint64_t{0x18 | (rng() % 8)} << 56;
+        }
+        ASSERT_TRUE(ps.csr_write(cpu, kPmpcfg0, cfg0));
+        ASSERT_TRUE(ps.csr_write(cpu, kPmpcfg0 + 2, cfg2));
+        for (unsigned q = 0; q < 200; ++q) {
+            const unsigned size = sizes[rng() % 5];
+            const uint64_t pa = (kBase - 0x100 + rng() % (kSpan + 0x200)) & ~uint64_t{size - 1};
+            const Access a = kinds[rng() % 3];
+            const Priv p = privs[rng() % 3];
+            ASSERT_EQ(mmu->pmp_allows(pa, size, a, p), pmp_reference(ps, pa, size, a, p))
+                << "round " << round << " pa " << std::hex << pa << " size " << std::dec << size
+                << " access " << int(a) << " priv " << int(p);
+            ++checked;
+        }
+    }
+    EXPECT_EQ(checked, 300u * 200u);
+}
+
+TEST_F(MmuTlbTest, PmpCacheFollowsEveryPmpWriteWithoutAFlush) {
+    ps.priv = Priv::S;
+    EXPECT_TRUE(mmu->pmp_allows(kRam + 0x1000, 8, Access::Read, Priv::S));
+    // A higher-priority NA4 entry without permissions over that word.
+    ps.priv = Priv::M;
+    ASSERT_TRUE(ps.csr_write(cpu, kPmpaddr0 + 1, ~0ull >> 10));
+    ASSERT_TRUE(ps.csr_write(cpu, kPmpaddr0, (kRam + 0x1000) >> 2));
+    ASSERT_TRUE(ps.csr_write(cpu, kPmpcfg0, 0x10 | 0x1full << 8));
+    EXPECT_FALSE(mmu->pmp_allows(kRam + 0x1000, 4, Access::Read, Priv::S));
+    EXPECT_FALSE(mmu->pmp_allows(kRam + 0x1000, 8, Access::Read, Priv::S));  // partial
+    EXPECT_TRUE(mmu->pmp_allows(kRam + 0x1004, 4, Access::Read, Priv::S));
+    EXPECT_TRUE(mmu->pmp_allows(kRam + 0x0ffc, 4, Access::Read, Priv::S));
+    EXPECT_TRUE(mmu->pmp_allows(kRam + 0x1000, 4, Access::Read, Priv::M));   // no L bit
+    EXPECT_FALSE(mmu->pmp_allows(kRam + 0x0ffc, 8, Access::Read, Priv::M));  // partial, even M
+    ASSERT_TRUE(ps.csr_write(cpu, kPmpcfg0, 0x90 | 0x1full << 8));           // locked: M too
+    EXPECT_FALSE(mmu->pmp_allows(kRam + 0x1000, 4, Access::Read, Priv::M));
+    EXPECT_TRUE(mmu->pmp_allows(kRam + 0x1008, 4, Access::Read, Priv::M));
+}
+
+TEST_F(MmuTlbTest, APmpBoundaryInsideAPageKeepsItOutOfTheTlb) {
+    const uint64_t root = alloc_table();
+    map(root, 0x1000, kRam + 0x200000, R | W | A | D);
+    ASSERT_TRUE(ps.csr_write(cpu, kPmpaddr0 + 1, ~0ull >> 10));
+    ASSERT_TRUE(ps.csr_write(cpu, kPmpaddr0, (kRam + 0x200800) >> 2));  // NA4 mid-page, no access
+    ASSERT_TRUE(ps.csr_write(cpu, kPmpcfg0, 0x10 | 0x1full << 8));
+    ps.take_effects();
+    mmu->flush_all();
+    ps.priv = Priv::S;
+    write_satp(sv39(root, 1));
+    EXPECT_EQ(load(0x1000), 0u);
+    EXPECT_FALSE(cached(0x1000));
+    uint64_t v;
+    Fault f;
+    EXPECT_FALSE(mmu->load(0x1800, 4, v, f));
+    EXPECT_EQ(f.cause, kExcLoadAccess);
+    EXPECT_TRUE(mmu->load(0x1804, 4, v, f));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "isa/riscv/mmu.h"
 
+#include <algorithm>
 #include <atomic>
 
 namespace xvm::riscv {
@@ -53,8 +54,10 @@ void Mmu::flush_asid(uint64_t asid) {
     asid &= 0xffff;
     for (auto& s : spaces_) {
         if (!s.valid || ((s.satp >> 44) & 0xffff) != asid) continue;
-        if (&s == space_) s.flush();
-        else s.valid = false;
+        if (&s == space_)
+            s.flush();
+        else
+            s.valid = false;
     }
     bump_flush_counter();
 }
@@ -88,52 +91,45 @@ void Mmu::switch_address_space() {
     space_ = pick;
 }
 
-int Mmu::pmp_match(uint64_t pa, unsigned size) const {
+int Mmu::pmp_scan(uint64_t pa, unsigned size) const {
+    // Entries in priority order (privileged spec, "Priority and Matching
+    // Logic"). [vlo, vhi) shrinks to the addresses whose decision is the one
+    // found: inside the match, clear of every higher-priority entry.
     const PmpEntry* e = ps_.pmp();
-    uint64_t prev_top = 0;
+    uint64_t prev_top = 0, vlo = 0, vhi = ~0ull;
+    int match = -1;
     for (unsigned k = 0; k < PrivState::kPmpEntries; ++k) {
         const unsigned mode = (e[k].cfg >> 3) & 3;
         uint64_t lo = 0, hi = 0;  // [lo, hi)
-        switch (mode) {
-            case 0: break;  // OFF
-            case 1:
-                lo = prev_top;
-                hi = e[k].addr << 2;
-                break;  // TOR
-            case 2:
-                lo = e[k].addr << 2;
-                hi = lo + 4;
-                break;  // NA4
-            case 3: {   // NAPOT
-                const uint64_t ones = __builtin_ctzll(~e[k].addr);
-                const uint64_t bytes = ones >= 54 ? ~0ull : (8ull << ones);
-                lo = (e[k].addr << 2) & ~(bytes - 1);
-                hi = bytes == ~0ull ? ~0ull : lo + bytes;
-                break;
-            }
+        if (mode == 1) {          // TOR
+            lo = prev_top;
+            hi = e[k].addr << 2;
+        } else if (mode == 2) {  // NA4
+            lo = e[k].addr << 2;
+            hi = lo + 4;
+        } else if (mode == 3) {  // NAPOT
+            const uint64_t ones = __builtin_ctzll(~e[k].addr);
+            const uint64_t bytes = ones >= 54 ? ~0ull : (8ull << ones);
+            lo = (e[k].addr << 2) & ~(bytes - 1);
+            hi = bytes == ~0ull ? ~0ull : lo + bytes;
         }
         prev_top = e[k].addr << 2;
-        if (mode == 0) continue;
+        if (mode == 0) continue;  // OFF
         // Any byte overlapping counts as a match; a partial match fails the access.
         if (pa < hi && pa + size > lo) {
-            if (pa >= lo && pa + size <= hi) return static_cast<int>(k);
-            return -2;
+            if (pa < lo || pa + size > hi) return -2;  // not cached: rare
+            match = static_cast<int>(k);
+            vlo = std::max(vlo, lo);
+            vhi = std::min(vhi, hi);
+            break;
         }
+        if (pa >= hi)
+            vlo = std::max(vlo, hi);
+        else
+            vhi = std::min(vhi, lo);  // pa + size <= lo
     }
-    return -1;
-}
-
-bool Mmu::pmp_allows(uint64_t pa, unsigned size, Access a, Priv p) const {
-    const int m = pmp_match(pa, size);
-    if (m == -2) return false;
-    if (m == -1) {
-        // No match: M mode may access; S and U may not, since entries exist.
-        return p == Priv::M;
-    }
-    const uint8_t cfg = ps_.pmp()[m].cfg;
-    if (p == Priv::M && !(cfg & 0x80)) return true;
-    const uint8_t need = a == Access::Read ? 1 : a == Access::Write ? 2 : 4;
-    return (cfg & need) != 0;
+    pmp_last_ = {vlo, vhi, match, ps_.pmp_generation()};
+    return match;
 }
 
 bool Mmu::walk(uint64_t va, Access a, Priv p, uint64_t& pa, Fault& f, uint64_t* leaf,
@@ -224,7 +220,9 @@ bool Mmu::fill(uint64_t va, Access a, uint64_t& pa, Fault& f) {
     const uint64_t page_pa = pa & ~mem::Tlb::kPageMask;
     uint8_t* host = bus_.ram_ptr(page_pa, 4096);
     // Cache only plain RAM whose PMP decision is the same for the whole page.
-    if (!host || pmp_match(page_pa, 4096) == -2) return true;
+    const int pmp = host ? pmp_match(page_pa, 4096) : -2;
+    if (pmp == -2) return true;
+    const uint8_t pmp_ok = pmp_perms(pmp, p);
     // Every kind of access this leaf allows gets its tag, so one walk serves all.
     const uint64_t st = ps_.mstatus();
     const bool user_page = pte & U;
@@ -232,11 +230,10 @@ bool Mmu::fill(uint64_t va, Access a, uint64_t& pa, Fault& f) {
                          (p == Priv::U ? user_page : (!user_page || (st & mstatus::SUM)));
     const bool fetch_ok =
         (p == Priv::M || satp_mode_bare() || (p == Priv::U ? user_page : !user_page)) &&
-        (pte & X) && pmp_allows(page_pa, 4096, Access::Fetch, p);
-    const bool read_ok = priv_ok && ((pte & R) || ((st & mstatus::MXR) && (pte & X))) &&
-                         pmp_allows(page_pa, 4096, Access::Read, p);
-    const bool write_ok =
-        priv_ok && (pte & W) && (pte & D) && pmp_allows(page_pa, 4096, Access::Write, p);
+        (pte & X) && (pmp_ok & 4);
+    const bool read_ok =
+        priv_ok && ((pte & R) || ((st & mstatus::MXR) && (pte & X))) && (pmp_ok & 1);
+    const bool write_ok = priv_ok && (pte & W) && (pte & D) && (pmp_ok & 2);
     mem::TlbEntry& e = tlb.fill(va, mem::Tlb::kPageShift + 9 * level);
     e.addend = reinterpret_cast<uintptr_t>(host) - page_va;
     e.tag_read = read_ok ? page_va : mem::Tlb::kInvalid;

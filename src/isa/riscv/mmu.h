@@ -54,7 +54,10 @@ class Mmu {
     // Translation only (A/D bits are still updated as an access would).
     bool translate(uint64_t va, Access a, Priv p, uint64_t& pa, Fault& f);
     // PMP: may `priv` access [pa, pa+size) this way?
-    bool pmp_allows(uint64_t pa, unsigned size, Access a, Priv p) const;
+    bool pmp_allows(uint64_t pa, unsigned size, Access a, Priv p) const {
+        const uint8_t need = a == Access::Read ? 1 : a == Access::Write ? 2 : 4;
+        return (pmp_perms(pmp_match(pa, size), p) & need) != 0;
+    }
 
     // Watched pages: stores to them always take the slow path and are reported
     // (code the engine decoded, an HTIF mailbox). One byte per page of RAM.
@@ -123,8 +126,23 @@ class Mmu {
     bool walk(uint64_t va, Access a, Priv p, uint64_t& pa, Fault& f, uint64_t* leaf = nullptr,
               int* leaf_level = nullptr);
     bool satp_mode_bare() const { return (ps_.satp() >> 60) == 0; }
-    // Index of the first PMP entry matching [pa, pa+size), or -1.
-    int pmp_match(uint64_t pa, unsigned size) const;
+    // Index of the first PMP entry matching [pa, pa+size), -1 for none, -2 for
+    // a partial match (an access fault).
+    int pmp_match(uint64_t pa, unsigned size) const {
+        const PmpRange& c = pmp_last_;
+        if (pa >= c.lo && pa + size <= c.hi && c.generation == ps_.pmp_generation()) return c.match;
+        return pmp_scan(pa, size);
+    }
+    int pmp_scan(uint64_t pa, unsigned size) const;
+    // The accesses (pmpcfg R=1, W=2, X=4) a match allows privilege p.
+    uint8_t pmp_perms(int match, Priv p) const {
+        if (match == -2) return 0;
+        // No match: M mode may access; S and U may not, since entries exist.
+        if (match == -1) return p == Priv::M ? 7 : 0;
+        const uint8_t cfg = ps_.pmp()[match].cfg;
+        if (p == Priv::M && !(cfg & 0x80)) return 7;
+        return cfg & 7;
+    }
 
     PrivState& ps_;
     const mem::Bus& bus_;
@@ -133,6 +151,15 @@ class Mmu {
     AddressSpace* space_ = &spaces_[0];  // the one for ps_.satp()
     uint64_t use_clock_ = 0;
     mem::Tlb m_tlb_;
+    // The last PMP decision and the addresses [lo, hi) it holds for: a miss
+    // checks the PMP up to eight times (walk levels, fill, access), almost
+    // always inside one region.
+    struct PmpRange {
+        uint64_t lo = 1, hi = 0;  // empty
+        int match = -1;
+        uint64_t generation = 0;
+    };
+    mutable PmpRange pmp_last_;
     MmuStats stats_;
     uint8_t* watch_ = nullptr;
     uint64_t watch_base_ = 0, watch_pages_ = 0;

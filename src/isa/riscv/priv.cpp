@@ -55,6 +55,7 @@ void PrivState::reset() {
     mcounteren_ = scounteren_ = mcountinhibit_ = 0;
     stimecmp_ = ~0ull;
     for (auto& p : pmp_) p = {};
+    ++pmp_generation_;
     effects_ = 0;
 }
 
@@ -256,6 +257,7 @@ bool PrivState::csr_write(Cpu& cpu, uint32_t csr, uint64_t v) {
             if ((c & 3) == 2) c &= ~3;  // W without R is reserved: treat as no access
             e.cfg = c;
         }
+        ++pmp_generation_;
         effects_ |= kTlbFlush;
         return true;
     }
@@ -265,6 +267,7 @@ bool PrivState::csr_write(Cpu& cpu, uint32_t csr, uint64_t v) {
         const bool next_tor_locked = k + 1 < kPmpEntries && (pmp_[k + 1].cfg & 0x80) &&
                                      ((pmp_[k + 1].cfg >> 3) & 3) == 1;
         if (!(pmp_[k].cfg & 0x80) && !next_tor_locked) pmp_[k].addr = v & ((1ull << 54) - 1);
+        ++pmp_generation_;
         effects_ |= kTlbFlush;
         return true;
     }

@@ -103,6 +103,8 @@ public:
     uint64_t* mstatus_location() { return &mstatus_; }
     uint64_t hartid() const { return mhartid_; }
     const PmpEntry* pmp() const { return pmp_; }
+    // Changes with every pmpcfg/pmpaddr write (the MMU caches PMP decisions).
+    uint64_t pmp_generation() const { return pmp_generation_; }
     uint64_t menvcfg() const { return menvcfg_; }
 
 private:
@@ -127,6 +129,7 @@ private:
     uint32_t mcounteren_ = 0, scounteren_ = 0, mcountinhibit_ = 0;
     uint64_t stimecmp_ = ~0ull;
     PmpEntry pmp_[kPmpEntries];
+    uint64_t pmp_generation_ = 1;
     uint32_t effects_ = 0;
 };
 
