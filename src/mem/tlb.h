@@ -5,6 +5,7 @@
 // The layout is shared by C++ and compiled code.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -54,15 +55,22 @@ class Tlb {
     // flush_page can find every piece of a superpage.
     TlbEntry& fill(uint64_t va, unsigned span_shift) {
         const unsigned i = index(va);
-        span_shift_[i] = static_cast<uint8_t>(span_shift);
-        if (span_shift > kPageShift) has_superpages_ = true;
+        if (span_shift > kPageShift) {
+            superpage_[i] = (va >> span_shift) << 6 | span_shift;
+            const uint64_t size = uint64_t{1} << span_shift, first = va & ~(size - 1);
+            super_first_ = std::min(super_first_, first);
+            super_last_ = std::max(super_last_, first + (size - 1));
+        } else if (has_superpages()) {
+            superpage_[i] = 0;
+        }
         return entries_[i];
     }
 
     void flush() {
         for (auto& e : entries_) e = {kInvalid, kInvalid, kInvalid, 0};
-        std::memset(span_shift_, kPageShift, sizeof span_shift_);
-        has_superpages_ = false;
+        if (has_superpages()) std::memset(superpage_, 0, sizeof superpage_);
+        super_first_ = ~0ull;
+        super_last_ = 0;
         ++stats_->flushes;
     }
     // Drops every entry that translates va: its page's and, when superpages
@@ -71,11 +79,15 @@ class Tlb {
     void flush_page(uint64_t va) {
         TlbEntry& e = entry(va);
         if (((entry_page(e) ^ va) & ~kPageMask) == 0) e = {kInvalid, kInvalid, kInvalid, 0};
-        if (has_superpages_) {
+        // Linux fences user pages while its linear map's superpages are cached:
+        // the bounds of the cached superpages skip most scans.
+        if (va >= super_first_ && va <= super_last_) {
             for (unsigned i = 0; i < kSize; ++i) {
-                const unsigned shift = span_shift_[i];
-                if (shift > kPageShift && ((entry_page(entries_[i]) ^ va) >> shift) == 0)
+                const uint64_t s = superpage_[i];
+                if (s && (va >> (s & 63)) == s >> 6) {
                     entries_[i] = {kInvalid, kInvalid, kInvalid, 0};
+                    superpage_[i] = 0;
+                }
             }
         }
         ++stats_->page_flushes;
@@ -86,13 +98,17 @@ class Tlb {
   private:
     // The virtual page an entry caches: its valid tags all hold it (kSlowPath is
     // below bit 12), kInvalid is all ones, so their AND is the page.
+    bool has_superpages() const { return super_first_ <= super_last_; }
     static uint64_t entry_page(const TlbEntry& e) {
         return e.tag_read & e.tag_write & e.tag_fetch & ~kPageMask;
     }
 
     TlbEntry entries_[kSize];
-    uint8_t span_shift_[kSize];  // beside the entries: compiled code knows only TlbEntry
-    bool has_superpages_ = false;
+    // Per entry, the superpage it is a piece of: its number (va >> shift) << 6 |
+    // shift, or 0 for a 4 KiB page. Beside the entries: compiled code knows
+    // only TlbEntry, and a flush_page scan reads 2 KiB, not the 8 KiB of entries.
+    uint64_t superpage_[kSize] = {};
+    uint64_t super_first_ = ~0ull, super_last_ = 0;  // bytes the cached superpages span
     TlbStats* stats_;
     TlbStats own_stats_;
 };

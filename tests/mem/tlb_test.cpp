@@ -57,6 +57,30 @@ TEST(Tlb, FlushPageDropsEveryPieceOfA1GiBSuperpageAcrossItsWhole) {
     EXPECT_TRUE(cached(t, base + 0x4000'0000));
 }
 
+TEST(Tlb, FlushPageBetweenTwoCachedSuperpagesDropsNeitherAndInsideOneDropsOnlyIt) {
+    Tlb t;
+    const uint64_t a = 0x4000'0000, b = 0x8000'0000;  // 1 GiB apart, 2 MiB superpages
+    for (unsigned k = 0; k < 100; ++k) {
+        put(t, a + k * 4096ull, 21);
+        put(t, b + (100 + k) * 4096ull, 21);
+    }
+    t.flush_page(0x6000'0000);
+    for (unsigned k = 0; k < 100; ++k) {
+        EXPECT_TRUE(cached(t, a + k * 4096ull));
+        EXPECT_TRUE(cached(t, b + (100 + k) * 4096ull));
+    }
+    t.flush_page(b + 0x1f'f000);
+    for (unsigned k = 0; k < 100; ++k) {
+        EXPECT_TRUE(cached(t, a + k * 4096ull));
+        EXPECT_FALSE(cached(t, b + (100 + k) * 4096ull));
+    }
+    // After a flush, no superpage: a fence in a's old range drops nothing new.
+    t.flush();
+    put(t, a + 0x5000, 12);
+    t.flush_page(a + 0x6000);
+    EXPECT_TRUE(cached(t, a + 0x5000));
+}
+
 TEST(Tlb, AFourKilobyteFillReplacesASuperpagePieceForFlushes) {
     Tlb t;
     put(t, 0x4000'0000, 21);
