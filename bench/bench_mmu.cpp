@@ -1,7 +1,8 @@
 // The RISC-V MMU of system mode (src/isa/riscv/mmu.h) off the TLB fast path:
 // Mmu::translate on 4 KiB pages, 2 MiB and 1 GiB superpages (Sv39; Sv48 and
 // bare mode for reference), and the load/store slow paths (Mmu::load,
-// Mmu::store: walk, PMP, TLB fill, bus access) to RAM and to an MMIO device.
+// Mmu::store: walk, PMP, TLB fill, bus access) to RAM and to an MMIO device,
+// and the PMP check alone.
 //
 // The device is a trivial register file defined here, on a bus laid out like
 // the virt board's (CLINT, PLIC, UART, eight virtio slots, RTC, syscon), so the
@@ -195,6 +196,30 @@ std::vector<uint64_t> addresses(Page p, uint64_t seed = 42) {
     }
     return a;
 }
+
+// ---- PMP ----
+
+// Mmu::pmp_allows, 8-byte reads from S mode. `spread:0`: every address in the
+// RAM region (the last decision's range holds: no scan); `spread:1`: CLINT,
+// firmware and RAM in turn (CLINT and firmware deny S, so every call scans the
+// entries up to its match). The MMU asks this for every walk level and access.
+void BM_PmpCheck(benchmark::State& state) {
+    Rig& r = rig();
+    const bool spread = state.range(0) != 0;
+    std::vector<uint64_t> pa(kBatch);
+    for (unsigned i = 0; i < kBatch; ++i) {
+        const uint64_t ram = kRam + (1ull << 20) + i * 4096ull;
+        pa[i] = !spread ? ram : i % 3 == 0 ? 0x0200'0000 + i * 8 : i % 3 == 1 ? kRam + i * 64 : ram;
+    }
+    for (auto _ : state) {
+        unsigned allowed = 0;
+        for (uint64_t a : pa) allowed += r.mmu->pmp_allows(a, 8, Access::Read, Priv::S);
+        benchmark::DoNotOptimize(allowed);
+    }
+    per_op(state, "per_check", kBatch);
+    state.SetLabel(spread ? "3 regions in turn" : "one region");
+}
+BENCHMARK(BM_PmpCheck)->Arg(0)->Arg(1)->ArgName("spread");
 
 // ---- translate ----
 

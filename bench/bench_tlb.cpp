@@ -2,13 +2,14 @@
 // hit path exactly as the system interpreter's LOAD/STORE macros do it
 // (Tlb::index, Tlb::key, tag compare, host addend), a miss with an Sv39 or Sv48
 // walk and fill (Mmu::load), batches of 1000 accesses over working sets that fit
-// the 256-entry TLB and that do not, and flushes (one TLB, or all four of the
-// Mmu, whole or one page).
+// the 256-entry TLB and that do not, flushes (one TLB, or the Mmu's, whole or
+// one page, with superpages cached), and context switches (two satp values in
+// turn, with the Mmu's address-space TLB sets or a flush on each switch).
 //
 // The page tables are real: built in a GuestRam with A and D preset (as Linux
 // maps kernel memory), walked under S mode with the PMP set up the way the
 // guest's OpenSBI 1.1 leaves it (CLINT and firmware entries, then one entry for
-// everything), so every walk level pays the PMP scan a real boot does.
+// everything), so every walk level pays the PMP check a real boot does.
 //
 // Counters: `per_hit`, `per_miss`, `per_batch`, `per_flush`, ... are the time of
 // one operation (batches amortise the benchmark loop). `x_target` is that time
@@ -49,6 +50,7 @@ constexpr uint64_t kData = kRam + (16ull << 20);    // the mapped pages' frames
 constexpr uint64_t kVa = 0x4000'0000;               // first mapped virtual page
 constexpr uint64_t kPages = 8192;                   // 32 MiB mapped with 4 KiB pages
 constexpr unsigned kBatch = 1024;
+constexpr uint64_t kSwitchPages = 256;             // mapped by the second address space
 constexpr uint64_t kCsrSatp = 0x180, kCsrPmpcfg0 = 0x3a0, kCsrPmpaddr0 = 0x3b0;
 enum : uint64_t { V = 1, R = 2, W = 4, X = 8, A = 64, D = 128 };
 
@@ -70,6 +72,7 @@ struct Rig {
     std::unique_ptr<riscv::Mmu> mmu;
     uint64_t next_table = kTables;
     uint64_t root39 = 0, root48 = 0;
+    uint64_t root39b = 0;  // a second Sv39 address space: the first kSwitchPages pages
 
     Rig() {
         auto r = mem::GuestRam::create(kRam, kRamSize);
@@ -86,10 +89,12 @@ struct Rig {
         if (!ok) die("cannot program the PMP");
         root39 = alloc_table();
         root48 = alloc_table();
+        root39b = alloc_table();
         for (uint64_t i = 0; i < kPages; ++i) {
             const uint64_t va = kVa + i * 4096, pa = kData + i * 4096;
             map(root39, 3, va, pa, R | W | A | D);
             map(root48, 4, va, pa, R | W | A | D);
+            if (i < kSwitchPages) map(root39b, 3, va, kData + (kPages - 1 - i) * 4096, R | W | A | D);
         }
         std::memset(ram->host(kData), 0x5a, kPages * 4096);  // no first-touch faults later
         set_mode(8);
@@ -130,6 +135,15 @@ struct Rig {
         ps.priv = p;
         ps.take_effects();
         mmu->flush_all();
+    }
+    // A satp write in S mode as the engine applies it: with address-space TLB
+    // sets (Mmu::switch_address_space), or flushing everything as every satp
+    // write did before them (and as an OS without ASIDs asks with sfence.vma).
+    void switch_to(uint64_t satp, bool sets) {
+        if (!ps.csr_write(cpu, kCsrSatp, satp)) die("cannot write satp");
+        if (ps.take_effects() != riscv::PrivState::kAddressSpace) die("satp effect");
+        if (sets) mmu->switch_address_space();
+        else mmu->flush_all();
     }
     // Touches each page once through the slow path, so its TLB entry is filled.
     void warm(const std::vector<uint64_t>& vas) {
@@ -364,8 +378,9 @@ void BM_TlbFlushAll(benchmark::State& state) {
 }
 BENCHMARK(BM_TlbFlushAll);
 
-// Mmu::flush_all: the four TLBs (U, S, M, S+SUM), what sfence.vma without an
-// address and every satp write cost.
+// Mmu::flush_all: the current address space's three TLBs (U, S, S+SUM) and
+// M's; the other address spaces are marked empty. What sfence.vma without an
+// address costs (and every satp write did before address-space TLB sets).
 void BM_MmuFlushAll(benchmark::State& state) {
     Rig& r = rig();
     for (auto _ : state) {
@@ -397,7 +412,36 @@ void BM_TlbFlushPage(benchmark::State& state) {
 }
 BENCHMARK(BM_TlbFlushPage)->Arg(0)->Arg(1)->ArgName("present");
 
-// Mmu::flush_page: sfence.vma with an address, all four TLBs.
+// One page out of a TLB whose 256 entries are pieces of two 2 MiB superpages
+// 1 GiB apart. flush_page scans the entries only for an address inside the
+// bytes the cached superpages span: `where:0` outside (a user page while the
+// kernel's superpages are cached: no scan), `where:1` between the two (a scan
+// that drops nothing), `where:2` inside one (a scan dropping its 128 pieces,
+// then the benchmark puts them back).
+void BM_TlbFlushPageSuperpages(benchmark::State& state) {
+    const int where = static_cast<int>(state.range(0));
+    mem::Tlb tlb;
+    auto refill = [&] {
+        for (unsigned i = 0; i < mem::Tlb::kSize; ++i) {
+            const uint64_t va = kVa + (i < 128 ? 0 : 1ull << 30) + i * 4096ull;
+            tlb.fill(va, 21).tag_read = va & ~mem::Tlb::kPageMask;
+        }
+    };
+    refill();
+    const uint64_t target = where == 0 ? 0x1000 : where == 1 ? kVa + (1ull << 29) : kVa + 0x1000;
+    for (auto _ : state) {
+        tlb.flush_page(target);
+        if (where == 2) refill();
+        benchmark::ClobberMemory();
+    }
+    per_op(state, "per_flush", 1);
+    const char* const label[] = {"outside: no scan", "scan, no match", "scan, drop + refill 128"};
+    state.SetLabel(label[where]);
+}
+BENCHMARK(BM_TlbFlushPageSuperpages)->DenseRange(0, 2)->ArgName("where");
+
+// Mmu::flush_page: sfence.vma with an address, in the TLBs of every address
+// space that holds translations (here Sv39, Sv48 and bare from set_mode).
 void BM_MmuFlushPage(benchmark::State& state) {
     Rig& r = rig();
     r.set_mode(8);
@@ -431,5 +475,43 @@ void BM_FlushAllRefill(benchmark::State& state) {
     miss_pct(state, misses, state.iterations() * pages);
 }
 BENCHMARK(BM_FlushAllRefill)->Arg(16)->Arg(64)->Arg(256)->ArgName("pages");
+
+// ---- context switches ----
+
+// Two processes taking turns: satp switches to A (ASID 1), `pages` pages are
+// touched, then to B (ASID 2, another page table), `pages` pages again.
+// `sets:1` is the MMU as the engine drives it (the switch selects the address
+// space's TLBs, which still hold its pages); `sets:0` flushes all on each
+// switch, as every satp write did before, so each touch misses and walks.
+// `per_switch` is one switch plus its `pages` accesses.
+void BM_ContextSwitch(benchmark::State& state) {
+    Rig& r = rig();
+    r.set_mode(8);
+    const uint64_t pages = static_cast<uint64_t>(state.range(0));
+    const bool sets = state.range(1) != 0;
+    const uint64_t satp_a = 8ull << 60 | 1ull << 44 | r.root39 >> 12;
+    const uint64_t satp_b = 8ull << 60 | 2ull << 44 | r.root39b >> 12;
+    std::vector<uint64_t> addr(pages);
+    for (uint64_t i = 0; i < pages; ++i) addr[i] = kVa + i * 4096 + 8 * (i % 512);
+    uint64_t misses = 0;
+    const uint64_t walks0 = r.mmu->stats().walks;
+    const double t0 = cpu_ns();
+    for (auto _ : state) {
+        uint64_t sum = 0;
+        for (uint64_t satp : {satp_a, satp_b}) {
+            r.switch_to(satp, sets);
+            const mem::TlbEntry* tlb = r.mmu->data_tlb().data();  // as the engine re-reads it
+            for (uint64_t va : addr) sum += load64(tlb, *r.mmu, va, misses);
+        }
+        benchmark::DoNotOptimize(sum);
+    }
+    per_op(state, "per_switch", 2, 0, cpu_ns() - t0);
+    miss_pct(state, misses, state.iterations() * 2 * pages);
+    state.counters["walks_per_switch"] =
+        static_cast<double>(r.mmu->stats().walks - walks0) / static_cast<double>(state.iterations() * 2);
+    state.SetLabel(sets ? "address-space TLB sets" : "flush on every switch");
+    r.set_mode(8);
+}
+BENCHMARK(BM_ContextSwitch)->ArgsProduct({{16, 64, 128}, {0, 1}})->ArgNames({"pages", "sets"});
 
 }  // namespace
