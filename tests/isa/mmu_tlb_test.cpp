@@ -152,6 +152,33 @@ TEST_F(MmuTlbTest, SfenceInASuperpageReachesFetchAndEveryPrivilege) {
     EXPECT_FALSE(cached(0x207000));
 }
 
+TEST_F(MmuTlbTest, ACodePageAndADataPageWithTheSameIndexBothStayCached) {
+    const uint64_t root = alloc_table();
+    map(root, 0x1000, kRam + 0x200000, R | X | A | D);
+    map(root, 0x1000 + mem::Tlb::kSize * 4096, kRam + 0x201000, R | W | A | D);
+    write_satp(sv39(root, 1));
+    ps.priv = Priv::S;
+    const uint64_t data = 0x1000 + mem::Tlb::kSize * 4096;
+    uint16_t insn;
+    Fault f;
+    for (int pass = 0; pass < 3; ++pass) {  // a loop: fetch, load, fetch, ...
+        ASSERT_TRUE(mmu->fetch(0x1000, insn, f));
+        load(data);
+    }
+    EXPECT_EQ(mmu->fetch_tlb().entry(0x1000).tag_fetch, 0x1000u);
+    EXPECT_TRUE(cached(data));
+    const uint64_t walks = mmu->stats().walks;
+    ASSERT_TRUE(mmu->fetch(0x1000, insn, f));  // a TLB hit (Mmu::load always walks)
+    EXPECT_EQ(mmu->stats().walks, walks);
+    // A load from the code page has its own entry; the fetch entry stays.
+    load(0x1008);
+    EXPECT_TRUE(cached(0x1008));
+    EXPECT_EQ(mmu->fetch_tlb().entry(0x1000).tag_fetch, 0x1000u);
+    mmu->flush_page(0x1000);
+    EXPECT_NE(mmu->fetch_tlb().entry(0x1000).tag_fetch, 0x1000u);
+    EXPECT_FALSE(cached(0x1008));
+}
+
 // ---- address-space TLB sets ----
 
 TEST_F(MmuTlbTest, SatpSwitchKeepsEachAddressSpacesTranslations) {

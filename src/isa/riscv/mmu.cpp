@@ -24,9 +24,11 @@ uint64_t access_fault(Access a) {
 }  // namespace
 
 Mmu::Mmu(PrivState& ps, const mem::Bus& bus) : ps_(ps), bus_(bus) {
+    // Counted per slot of tlb(k): U, S, M, S+SUM (fetches with their privilege's data).
+    const unsigned slot[kTlbsPerSpace] = {0, 1, 3, 0, 1};
     for (auto& s : spaces_)
-        for (unsigned k = 0; k < 3; ++k) s.tlbs[k].share_stats(&slot_stats_[k == 2 ? 3 : k]);
-    m_tlb_.share_stats(&slot_stats_[2]);
+        for (unsigned k = 0; k < kTlbsPerSpace; ++k) s.tlbs[k].share_stats(&slot_stats_[slot[k]]);
+    for (auto& t : m_tlb_) t.share_stats(&slot_stats_[2]);
     space_->satp = ps_.satp();
     space_->valid = true;
 }
@@ -37,7 +39,7 @@ void Mmu::flush_all() {
     space_->flush();
     space_->satp = ps_.satp();
     space_->valid = true;
-    m_tlb_.flush();
+    for (auto& t : m_tlb_) t.flush();
     bump_flush_counter();
 }
 
@@ -214,7 +216,7 @@ bool Mmu::fill(uint64_t va, Access a, uint64_t& pa, Fault& f) {
     uint64_t pte = 0;
     int level = 0;
     if (!walk(va, a, p, pa, f, &pte, &level)) return false;
-    mem::Tlb& tlb = tlb_for(p);
+    mem::Tlb& tlb = tlb_for(p, a == Access::Fetch);
     ++tlb.stats().misses;
     const uint64_t page_va = va & ~mem::Tlb::kPageMask;
     const uint64_t page_pa = pa & ~mem::Tlb::kPageMask;
@@ -223,17 +225,18 @@ bool Mmu::fill(uint64_t va, Access a, uint64_t& pa, Fault& f) {
     const int pmp = host ? pmp_match(page_pa, 4096) : -2;
     if (pmp == -2) return true;
     const uint8_t pmp_ok = pmp_perms(pmp, p);
-    // Every kind of access this leaf allows gets its tag, so one walk serves all.
+    // Loads and stores share a TLB: both tags are filled, so one walk serves both.
     const uint64_t st = ps_.mstatus();
     const bool user_page = pte & U;
     const bool priv_ok = p == Priv::M || satp_mode_bare() ||
                          (p == Priv::U ? user_page : (!user_page || (st & mstatus::SUM)));
+    const bool fetch = a == Access::Fetch;
     const bool fetch_ok =
-        (p == Priv::M || satp_mode_bare() || (p == Priv::U ? user_page : !user_page)) &&
+        fetch && (p == Priv::M || satp_mode_bare() || (p == Priv::U ? user_page : !user_page)) &&
         (pte & X) && (pmp_ok & 4);
     const bool read_ok =
-        priv_ok && ((pte & R) || ((st & mstatus::MXR) && (pte & X))) && (pmp_ok & 1);
-    const bool write_ok = priv_ok && (pte & W) && (pte & D) && (pmp_ok & 2);
+        !fetch && priv_ok && ((pte & R) || ((st & mstatus::MXR) && (pte & X))) && (pmp_ok & 1);
+    const bool write_ok = !fetch && priv_ok && (pte & W) && (pte & D) && (pmp_ok & 2);
     mem::TlbEntry& e = tlb.fill(va, mem::Tlb::kPageShift + 9 * level);
     e.addend = reinterpret_cast<uintptr_t>(host) - page_va;
     e.tag_read = read_ok ? page_va : mem::Tlb::kInvalid;

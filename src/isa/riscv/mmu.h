@@ -37,8 +37,8 @@ class Mmu {
     // The TLB for data accesses (the effective privilege, MPRV aware) and for
     // fetch, in the current address space. Valid until the next flush or
     // address-space switch.
-    mem::Tlb& data_tlb() { return tlb_for(ps_.data_priv()); }
-    mem::Tlb& fetch_tlb() { return tlb_for(ps_.priv); }
+    mem::Tlb& data_tlb() { return tlb_for(ps_.data_priv(), false); }
+    mem::Tlb& fetch_tlb() { return tlb_for(ps_.priv, true); }
 
     // Slow paths, on a TLB miss: translate, check, fill the TLB, access. False
     // means a guest exception, described in `f`.
@@ -92,30 +92,37 @@ class Mmu {
     // A counter bumped by every flush and switch (the engine's Cpu::fetch_epoch).
     void set_flush_counter(uint64_t* c) { flush_counter_ = c; }
     // The current TLB of slot k (U, S, M, S+SUM); its stats() cover every address space.
-    const mem::Tlb& tlb(unsigned k) const { return k == 2 ? m_tlb_ : space_->tlbs[k == 3 ? 2 : k]; }
+    const mem::Tlb& tlb(unsigned k) const {
+        return k == 2 ? m_tlb_[0] : space_->tlbs[k == 3 ? 2 : k];
+    }
     const MmuStats& stats() const { return stats_; }
 
   private:
-    // One TLB per way of seeing memory: U, S, and S with SUM (Linux toggles SUM
-    // around every user copy; separate TLBs make that free). M mode does not
-    // translate, so its TLB is shared by every address space.
+    // One data TLB per way of seeing memory: U, S, and S with SUM (Linux
+    // toggles SUM around every user copy; separate TLBs make that free), and
+    // fetch TLBs of their own: in one direct-mapped TLB a code page and a data
+    // page with the same index evict each other on every pass of a loop (most
+    // of Linux's remaining misses). M mode does not translate, so its TLBs are
+    // shared by every address space.
+    enum : unsigned { kDataU, kDataS, kDataSum, kFetchU, kFetchS, kTlbsPerSpace };
     struct AddressSpace {
         uint64_t satp = 0;
         uint64_t last_used = 0;
         bool valid = false;  // holds translations for `satp` (else flush before use)
-        mem::Tlb tlbs[3];    // U, S, S+SUM
+        mem::Tlb tlbs[kTlbsPerSpace];
         void flush() {
             for (auto& t : tlbs) t.flush();
         }
     };
-    mem::Tlb& tlb_for(Priv p) {
-        if (p == Priv::M) return m_tlb_;
+    mem::Tlb& tlb_for(Priv p, bool fetch) {
+        if (p == Priv::M) return m_tlb_[fetch];
         // The engine switches on every satp write (PrivState::kAddressSpace);
         // tests and benchmarks that write satp directly switch here.
         if (space_->satp != ps_.satp()) [[unlikely]]
             switch_address_space();
-        if (p == Priv::U) return space_->tlbs[0];
-        return space_->tlbs[(ps_.mstatus() & mstatus::SUM) ? 2 : 1];
+        if (fetch) return space_->tlbs[p == Priv::U ? kFetchU : kFetchS];
+        if (p == Priv::U) return space_->tlbs[kDataU];
+        return space_->tlbs[(ps_.mstatus() & mstatus::SUM) ? kDataSum : kDataS];
     }
     void bump_flush_counter() {
         if (flush_counter_) ++*flush_counter_;
@@ -150,7 +157,7 @@ class Mmu {
     AddressSpace spaces_[kAddressSpaces];
     AddressSpace* space_ = &spaces_[0];  // the one for ps_.satp()
     uint64_t use_clock_ = 0;
-    mem::Tlb m_tlb_;
+    mem::Tlb m_tlb_[2];  // data, fetch
     // The last PMP decision and the addresses [lo, hi) it holds for: a miss
     // checks the PMP up to eight times (walk levels, fill, access), almost
     // always inside one region.
