@@ -69,7 +69,8 @@ void print_stats(user::Process& p, double secs) {
             "  jit blocks          %llu compiled (%llu guest instructions, %llu bytes), "
             "%llu not compilable\n"
             "  jit compile time    %.3f ms (%.0f ns per guest instruction)\n"
-            "  jit links           %llu, entries from the engine %llu, cache flushes %llu\n",
+            "  jit links           %llu, entries from the engine %llu, cache flushes %llu "
+            "(%llu when full)\n",
             static_cast<unsigned long long>(js.blocks_compiled),
             static_cast<unsigned long long>(js.guest_insns_compiled),
             static_cast<unsigned long long>(js.code_bytes),
@@ -77,7 +78,8 @@ void print_stats(user::Process& p, double secs) {
             js.guest_insns_compiled ? double(js.compile_ns) / js.guest_insns_compiled : 0.0,
             static_cast<unsigned long long>(js.links),
             static_cast<unsigned long long>(e.jit_entries()),
-            static_cast<unsigned long long>(js.cache_flushes));
+            static_cast<unsigned long long>(js.cache_flushes),
+            static_cast<unsigned long long>(js.reclaims));
     }
 }
 

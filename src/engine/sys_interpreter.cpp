@@ -54,7 +54,11 @@ SysInterpreter::SysInterpreter(riscv::Cpu& cpu, riscv::PrivState& ps, riscv::Mmu
 
 Block* SysInterpreter::find_block(uint64_t pc, riscv::Fault& f) {
     const jit::FetchCacheEntry& e = fetch_cache_[jit::fetch_cache_index(pc)];
-    if (e.va == pc && e.epoch == cpu_.fetch_epoch) return static_cast<Block*>(e.block);
+    if (e.va == pc && e.epoch == cpu_.fetch_epoch) {
+        ++stats_.fetch_hits;
+        return static_cast<Block*>(e.block);
+    }
+    ++stats_.fetch_misses;
     Block* b = lookup(pc, f);
     if (b) remember(b);
     return b;
@@ -348,21 +352,26 @@ SysInterpreter::Result SysInterpreter::run_compiled(Block* b, Block*& next) {
 
 void SysInterpreter::print_stats(std::FILE* out) const {
     if (!jit_) {
-        std::fprintf(out, "  engine: interpreter\n");
+        std::fprintf(out, "  engine: interpreter; fetch cache hits %llu, misses %llu\n",
+                     static_cast<unsigned long long>(stats_.fetch_hits),
+                     static_cast<unsigned long long>(stats_.fetch_misses));
         return;
     }
     const jit::JitStats& js = jit_->stats();
     std::fprintf(out,
                  "  engine: %s; compiled blocks %llu (%llu guest instructions, %llu KiB code, "
                  "%.1f ms compiling), refused %llu\n"
-                 "  compiled-code entries %llu, links %llu, code cache flushes %llu\n",
+                 "  compiled-code entries %llu, links %llu, code cache flushes %llu\n"
+                 "  fetch cache hits %llu, misses %llu\n",
                  compile_all_ ? "jit" : "tiered", static_cast<unsigned long long>(js.blocks_compiled),
                  static_cast<unsigned long long>(js.guest_insns_compiled),
                  static_cast<unsigned long long>(js.code_bytes >> 10), js.compile_ns / 1e6,
                  static_cast<unsigned long long>(js.not_compilable),
                  static_cast<unsigned long long>(stats_.jit_entries),
                  static_cast<unsigned long long>(stats_.jit_links),
-                 static_cast<unsigned long long>(js.cache_flushes));
+                 static_cast<unsigned long long>(js.cache_flushes),
+                 static_cast<unsigned long long>(stats_.fetch_hits),
+                 static_cast<unsigned long long>(stats_.fetch_misses));
 }
 
 void SysInterpreter::apply_effects() {

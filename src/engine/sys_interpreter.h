@@ -31,6 +31,9 @@ struct HartStats {
     uint64_t code_flushes = 0;  // pages whose code was written, plus whole flushes
     uint64_t jit_entries = 0;   // entries into compiled code from the interpreter
     uint64_t jit_links = 0;     // direct jumps between compiled blocks patched
+    // Block lookups through the fetch cache by the engine (compiled code's own
+    // probes are not counted).
+    uint64_t fetch_hits = 0, fetch_misses = 0;
 };
 
 class SysInterpreter {

@@ -106,6 +106,7 @@ JitBlock* Jit::compile_block(ir::Block& irb) {
     auto jb = compile_x64(irb, *cache_, ctx_, &full);
     if (!jb && full) {
         flush();
+        ++stats_.reclaims;
         jb = compile_x64(irb, *cache_, ctx_, &full);
     }
     if (!jb) {

@@ -2,6 +2,7 @@
 
 #include <xbyak/xbyak.h>
 
+#include <algorithm>
 #include <cstddef>
 
 #include "isa/riscv/cpu.h"
@@ -865,17 +866,22 @@ std::unique_ptr<JitBlock> compile_x64(const ir::Block& b, CodeCache& cache,
     jb->pc = b.pc;
     jb->guest_insns = b.guest_insns;
     for (auto& e : jb->exits) e.from = jb.get();
-    if (cache.free() < kMaxBlockCode) {
+    // Whatever room is left, up to the per-block budget: a block that does not
+    // fit a nearly full cache makes it "full"; one that overflows the whole
+    // budget is left to the interpreter.
+    const size_t budget = std::min(cache.free(), kMaxBlockCode);
+    if (budget < 256) {
         *full = true;
         return nullptr;
     }
     try {
-        Emitter e(b, *jb, ctx, kMaxBlockCode, cache.cursor());
+        Emitter e(b, *jb, ctx, budget, cache.cursor());
         if (!e.run()) return nullptr;
         jb->code = cache.cursor();
         jb->size = e.getSize();
     } catch (const Xbyak::Error&) {
-        return nullptr;  // out of the per-block budget: leave it to the interpreter
+        *full = budget < kMaxBlockCode;
+        return nullptr;
     }
     cache.commit(jb->size);
     return jb;
