@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 namespace xvm::mem {
 
@@ -35,6 +36,10 @@ class Tlb {
     static constexpr uint64_t kInvalid = ~0ull;
     static constexpr uint64_t kSlowPath = 1u << 3;  // in a tag: never matches (bits 0-2 = size-1)
     static constexpr unsigned kPageShift = 12;
+    // Entries a fill evicted, kept for the slow path: two hot pages with one
+    // index (a stack page and a data page, found in Linux's shell loops) then
+    // cost a swap instead of a page walk on each turn.
+    static constexpr unsigned kVictims = 8;
 
     // `shared`: where to count (the MMU keeps one TlbStats per privilege across
     // its address spaces); by default the TLB's own.
@@ -55,6 +60,7 @@ class Tlb {
     // flush_page can find every piece of a superpage.
     TlbEntry& fill(uint64_t va, unsigned span_shift) {
         const unsigned i = index(va);
+        evict(i);
         if (span_shift > kPageShift) {
             superpage_[i] = (va >> span_shift) << 6 | span_shift;
             const uint64_t size = uint64_t{1} << span_shift, first = va & ~(size - 1);
@@ -65,10 +71,25 @@ class Tlb {
         }
         return entries_[i];
     }
+    // On a miss: va's page back from the victims into its entry (the entry
+    // there becomes a victim), or null.
+    const TlbEntry* recall(uint64_t va) {
+        const uint64_t page = va & ~kPageMask;
+        for (unsigned k = 0; k < kVictims; ++k) {
+            if (victim_page_[k] != page) continue;
+            const unsigned i = index(va);
+            std::swap(entries_[i], victims_[k]);
+            std::swap(superpage_[i], victim_superpage_[k]);
+            victim_page_[k] = entry_page(victims_[k]);
+            return &entries_[i];
+        }
+        return nullptr;
+    }
 
     void flush() {
         for (auto& e : entries_) e = {kInvalid, kInvalid, kInvalid, 0};
         if (has_superpages()) std::memset(superpage_, 0, sizeof superpage_);
+        for (unsigned k = 0; k < kVictims; ++k) drop_victim(k);
         super_first_ = ~0ull;
         super_last_ = 0;
         ++stats_->flushes;
@@ -79,6 +100,11 @@ class Tlb {
     void flush_page(uint64_t va) {
         TlbEntry& e = entry(va);
         if (((entry_page(e) ^ va) & ~kPageMask) == 0) e = {kInvalid, kInvalid, kInvalid, 0};
+        for (unsigned k = 0; k < kVictims; ++k) {
+            const uint64_t s = victim_superpage_[k];
+            if (((victim_page_[k] ^ va) & ~kPageMask) == 0 || (s && (va >> (s & 63)) == s >> 6))
+                drop_victim(k);
+        }
         // Linux fences user pages while its linear map's superpages are cached:
         // the bounds of the cached superpages skip most scans.
         if (va >= super_first_ && va <= super_last_) {
@@ -96,11 +122,26 @@ class Tlb {
     const TlbStats& stats() const { return *stats_; }
 
   private:
+    static constexpr uint64_t kNoPage = ~kPageMask;  // entry_page of an empty entry
+
+    bool has_superpages() const { return super_first_ <= super_last_; }
     // The virtual page an entry caches: its valid tags all hold it (kSlowPath is
     // below bit 12), kInvalid is all ones, so their AND is the page.
-    bool has_superpages() const { return super_first_ <= super_last_; }
     static uint64_t entry_page(const TlbEntry& e) {
         return e.tag_read & e.tag_write & e.tag_fetch & ~kPageMask;
+    }
+    void evict(unsigned i) {
+        const uint64_t page = entry_page(entries_[i]);
+        if (page == kNoPage) return;
+        const unsigned k = victim_next_++ % kVictims;
+        victims_[k] = entries_[i];
+        victim_superpage_[k] = superpage_[i];
+        victim_page_[k] = page;
+    }
+    void drop_victim(unsigned k) {
+        victims_[k] = {kInvalid, kInvalid, kInvalid, 0};
+        victim_superpage_[k] = 0;
+        victim_page_[k] = kNoPage;
     }
 
     TlbEntry entries_[kSize];
@@ -109,6 +150,10 @@ class Tlb {
     // only TlbEntry, and a flush_page scan reads 2 KiB, not the 8 KiB of entries.
     uint64_t superpage_[kSize] = {};
     uint64_t super_first_ = ~0ull, super_last_ = 0;  // bytes the cached superpages span
+    uint64_t victim_page_[kVictims];
+    TlbEntry victims_[kVictims];
+    uint64_t victim_superpage_[kVictims];
+    unsigned victim_next_ = 0;
     TlbStats* stats_;
     TlbStats own_stats_;
 };

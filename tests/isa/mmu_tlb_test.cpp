@@ -179,6 +179,35 @@ TEST_F(MmuTlbTest, ACodePageAndADataPageWithTheSameIndexBothStayCached) {
     EXPECT_FALSE(cached(0x1008));
 }
 
+TEST_F(MmuTlbTest, TwoHotPagesWithOneIndexStopWalkingAndStillObeyFences) {
+    const uint64_t root = alloc_table();
+    const uint64_t stack = 0x3000 + mem::Tlb::kSize * 4096;
+    const uint64_t data = map(root, 0x3000, kRam + 0x200000, R | W | U | A);  // clean
+    const uint64_t leaf = map(root, stack, kRam + 0x201000, R | W | U | A | D);
+    put64(kRam + 0x201000, 1);
+    put64(kRam + 0x202000, 2);
+    write_satp(sv39(root, 1));
+    ps.priv = Priv::U;
+    load(0x3000);
+    load(stack);
+    const uint64_t walks = mmu->stats().walks;
+    for (int k = 0; k < 10; ++k) {
+        load(0x3000);
+        EXPECT_EQ(load(stack), 1u);
+    }
+    EXPECT_EQ(mmu->stats().walks, walks);  // each turn swapped in from the victims
+    // The stack page moves; the fence reaches its victim copy too.
+    set_pte(leaf, ((kRam + 0x202000) >> 12) << 10 | R | W | U | A | D | V);
+    load(0x3000);  // stack is a victim now
+    mmu->flush_page(stack);
+    EXPECT_EQ(load(stack), 2u);
+    // A write to a page cached read-only walks (and sets D) rather than recalls.
+    Fault f;
+    ASSERT_TRUE(mmu->store(0x3000, 8, 5, f));
+    EXPECT_EQ(mmu->stats().walks, walks + 2);
+    EXPECT_TRUE(pte_at(data) & D);
+}
+
 // ---- address-space TLB sets ----
 
 TEST_F(MmuTlbTest, SatpSwitchKeepsEachAddressSpacesTranslations) {

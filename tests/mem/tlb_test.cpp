@@ -90,6 +90,48 @@ TEST(Tlb, AFourKilobyteFillReplacesASuperpagePieceForFlushes) {
     EXPECT_TRUE(cached(t, 0x4000'0000 + Tlb::kSize * 4096 * 4));
 }
 
+TEST(Tlb, AnEvictedEntryIsRecalledAndSwappedWithTheOneInItsPlace) {
+    Tlb t;
+    const uint64_t a = 0x10000, b = a + Tlb::kSize * 4096;  // one index
+    put(t, a, 12);
+    put(t, b, 12);  // evicts a
+    EXPECT_TRUE(cached(t, b));
+    EXPECT_EQ(t.recall(0x20000), nullptr);  // never cached
+    const TlbEntry* e = t.recall(a + 0x123);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->tag_read, a);
+    EXPECT_TRUE(cached(t, a));
+    ASSERT_NE(t.recall(b), nullptr);  // b went to the victims in a's place
+    EXPECT_TRUE(cached(t, b));
+}
+
+TEST(Tlb, VictimsGoWithFlushesOfTheirPageTheirSuperpageOrAll) {
+    Tlb t;
+    const uint64_t a = 0x10000, b = a + Tlb::kSize * 4096, c = 0x4000'0000,
+                   d = c + Tlb::kSize * 4096 * 4;
+    put(t, a, 12);
+    put(t, b, 12);  // a: victim
+    put(t, c, 21);
+    put(t, d, 12);  // c (a 2 MiB piece): victim
+    t.flush_page(a);
+    EXPECT_EQ(t.recall(a), nullptr);
+    t.flush_page(c + 0x10'0000);  // another piece of c's superpage
+    EXPECT_EQ(t.recall(c), nullptr);
+    put(t, a, 12);  // b: victim
+    t.flush();
+    EXPECT_EQ(t.recall(b), nullptr);
+    EXPECT_FALSE(cached(t, a));
+}
+
+TEST(Tlb, TheVictimsHoldTheLastEvictions) {
+    Tlb t;
+    const uint64_t step = Tlb::kSize * 4096;
+    for (unsigned k = 0; k <= Tlb::kVictims + 1; ++k) put(t, 0x10000 + k * step, 12);
+    EXPECT_EQ(t.recall(0x10000), nullptr);  // the oldest: gone
+    for (unsigned k = 1; k <= Tlb::kVictims; ++k)
+        EXPECT_NE(t.recall(0x10000 + k * step), nullptr) << k;
+}
+
 TEST(Tlb, FlushEmptiesEverythingAndCountsInSharedStats) {
     TlbStats shared;
     Tlb t(&shared);

@@ -213,12 +213,24 @@ bool Mmu::translate(uint64_t va, Access a, Priv p, uint64_t& pa, Fault& f) {
 
 bool Mmu::fill(uint64_t va, Access a, uint64_t& pa, Fault& f) {
     const Priv p = a == Access::Fetch ? ps_.priv : ps_.data_priv();
-    uint64_t pte = 0;
-    int level = 0;
-    if (!walk(va, a, p, pa, f, &pte, &level)) return false;
     mem::Tlb& tlb = tlb_for(p, a == Access::Fetch);
     ++tlb.stats().misses;
     const uint64_t page_va = va & ~mem::Tlb::kPageMask;
+    // Cached after all: in the entry (an access the inline check cannot take,
+    // misaligned say) or among the victims. No walk.
+    auto tag = [a](const mem::TlbEntry& e) {
+        return a == Access::Read ? e.tag_read : a == Access::Write ? e.tag_write : e.tag_fetch;
+    };
+    const mem::TlbEntry* cached = &tlb.entry(va);
+    if (tag(*cached) != page_va) cached = tlb.recall(va);
+    if (cached && tag(*cached) == page_va) {
+        ++stats_.recalls;
+        pa = ram_pa(va + cached->addend);
+        return true;
+    }
+    uint64_t pte = 0;
+    int level = 0;
+    if (!walk(va, a, p, pa, f, &pte, &level)) return false;
     const uint64_t page_pa = pa & ~mem::Tlb::kPageMask;
     uint8_t* host = bus_.ram_ptr(page_pa, 4096);
     // Cache only plain RAM whose PMP decision is the same for the whole page.
@@ -306,10 +318,7 @@ bool Mmu::fetch(uint64_t va, uint16_t& out, Fault& f, uint64_t* pa_out) {
     if (e.tag_fetch == mem::Tlb::key(va, 2)) {
         const uintptr_t host = va + e.addend;
         std::memcpy(&out, reinterpret_cast<void*>(host), 2);
-        if (pa_out) {  // TLB entries only ever point into RAM
-            const mem::GuestRam* ram = bus_.ram();
-            *pa_out = ram->base() + (host - reinterpret_cast<uintptr_t>(ram->host(ram->base())));
-        }
+        if (pa_out) *pa_out = ram_pa(host);
         return true;
     }
     uint64_t pa;

@@ -24,6 +24,7 @@ struct Fault {
 struct MmuStats {
     uint64_t walks = 0;
     uint64_t mmio_accesses = 0;
+    uint64_t recalls = 0;  // slow paths served by a cached entry or a TLB victim, no walk
 };
 
 class Mmu {
@@ -133,6 +134,11 @@ class Mmu {
     bool walk(uint64_t va, Access a, Priv p, uint64_t& pa, Fault& f, uint64_t* leaf = nullptr,
               int* leaf_level = nullptr);
     bool satp_mode_bare() const { return (ps_.satp() >> 60) == 0; }
+    // The physical address of a host pointer from a TLB entry (always RAM).
+    uint64_t ram_pa(uintptr_t host) const {
+        const mem::GuestRam* ram = bus_.ram();
+        return ram->base() + (host - reinterpret_cast<uintptr_t>(ram->host(ram->base())));
+    }
     // Index of the first PMP entry matching [pa, pa+size), -1 for none, -2 for
     // a partial match (an access fault).
     int pmp_match(uint64_t pa, unsigned size) const {
