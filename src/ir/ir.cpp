@@ -61,6 +61,16 @@ std::string print(const Block& b) {
             case Opcode::Call2:
             case Opcode::Call3: line += fmt::format(" [helper {}]", in.imm); break;
             case Opcode::GuardFp: line += fmt::format("  ; pc {:#x}", in.imm); break;
+            case Opcode::FAdd:
+            case Opcode::FSub:
+            case Opcode::FMul:
+            case Opcode::FDiv:
+            case Opcode::FSqrt:
+            case Opcode::FEq:
+            case Opcode::FLt:
+            case Opcode::FLe:
+                line += fmt::format(" [{} rm {}]", (in.imm >> 24) & 1 ? "s" : "d", (in.imm >> 16) & 0xff);
+                break;
             default:
                 if (in.op >= Opcode::Load8S && in.op <= Opcode::Store64)
                     line += fmt::format("  ; pc {:#x}", in.imm);

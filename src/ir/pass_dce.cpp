@@ -29,6 +29,14 @@ bool has_effect(Opcode op) {
         case Opcode::Call1:
         case Opcode::Call2:
         case Opcode::Call3:
+        case Opcode::FAdd:
+        case Opcode::FSub:
+        case Opcode::FMul:
+        case Opcode::FDiv:
+        case Opcode::FSqrt:
+        case Opcode::FEq:
+        case Opcode::FLt:
+        case Opcode::FLe:
         case Opcode::GuardFp: return true;
         default: return false;
     }

@@ -88,6 +88,14 @@ std::optional<uint64_t> evaluate(Opcode op, uint64_t a, uint64_t b, uint64_t c) 
         case Opcode::Call1:
         case Opcode::Call2:
         case Opcode::Call3:
+        case Opcode::FAdd:
+        case Opcode::FSub:
+        case Opcode::FMul:
+        case Opcode::FDiv:
+        case Opcode::FSqrt:
+        case Opcode::FEq:
+        case Opcode::FLt:
+        case Opcode::FLe:
         case Opcode::GuardFp:
         case Opcode::Count: return std::nullopt;
     }

@@ -78,14 +78,39 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
         set_x(d.rd, mem(o, op(Opcode::Add, x(d.rs1), c(imm)), ir::kNoValue, pc, d.len));
     };
     auto store = [&](Opcode o) { mem(o, op(Opcode::Add, x(d.rs1), c(imm)), x(d.rs2), pc, d.len); };
-    auto f2 = [&](Helper h, bool single) {
-        Value v = call(h, d.rm, f(d.rs1), f(d.rs2));
-        (void)single;
-        set_f(d.rd, v);
+    // An inline op when it has one and the rounding mode may be RNE (static
+    // RNE, or dynamic: checked at run time); otherwise the helper call.
+    auto fp_op = [&](Opcode o, Helper h, unsigned rm, bool single, Value a, Value b) {
+        const int64_t imm = static_cast<int64_t>(h) | static_cast<int64_t>(rm) << 16 |
+                            static_cast<int64_t>(single) << 24;
+        return ir_.emit(o, a, b, ir::kNoValue, imm);
     };
-    auto f1 = [&](Helper h) { set_f(d.rd, call(h, d.rm, f(d.rs1))); };
+    auto inline_rm = [&] { return opts_.inline_fp && (d.rm == 0 || d.rm == 7); };
+    auto f2 = [&](Helper h, bool single) {
+        Opcode o = Opcode::Nop;
+        if (h == Helper::fadd_s || h == Helper::fadd_d) o = Opcode::FAdd;
+        if (h == Helper::fsub_s || h == Helper::fsub_d) o = Opcode::FSub;
+        if (h == Helper::fmul_s || h == Helper::fmul_d) o = Opcode::FMul;
+        if (h == Helper::fdiv_s || h == Helper::fdiv_d) o = Opcode::FDiv;
+        set_f(d.rd, o != Opcode::Nop && inline_rm() ? fp_op(o, h, d.rm, single, f(d.rs1), f(d.rs2))
+                                                    : call(h, d.rm, f(d.rs1), f(d.rs2)));
+    };
+    auto f1 = [&](Helper h) {
+        if ((h == Helper::fsqrt_s || h == Helper::fsqrt_d) && inline_rm())
+            set_f(d.rd, fp_op(Opcode::FSqrt, h, d.rm, h == Helper::fsqrt_s, f(d.rs1), ir::kNoValue));
+        else
+            set_f(d.rd, call(h, d.rm, f(d.rs1)));
+    };
     auto f3 = [&](Helper h) { set_f(d.rd, call(h, d.rm, f(d.rs1), f(d.rs2), f(d.rs3))); };
-    auto fx = [&](Helper h) { set_x(d.rd, call(h, d.rm, f(d.rs1), f(d.rs2))); };  // compares
+    auto fx = [&](Helper h) {  // compares (no rounding mode)
+        Opcode o = Opcode::Nop;
+        if (h == Helper::feq_s || h == Helper::feq_d) o = Opcode::FEq;
+        if (h == Helper::flt_s || h == Helper::flt_d) o = Opcode::FLt;
+        if (h == Helper::fle_s || h == Helper::fle_d) o = Opcode::FLe;
+        const bool single = h == Helper::feq_s || h == Helper::flt_s || h == Helper::fle_s;
+        set_x(d.rd, o != Opcode::Nop && opts_.inline_fp ? fp_op(o, h, 0, single, f(d.rs1), f(d.rs2))
+                                                        : call(h, d.rm, f(d.rs1), f(d.rs2)));
+    };
     auto f_to_x = [&](Helper h) { set_x(d.rd, call(h, d.rm, f(d.rs1))); };
     auto x_to_f = [&](Helper h) { set_f(d.rd, call(h, d.rm, x(d.rs1))); };
     auto rotw = [&](Opcode o, Value amount) {

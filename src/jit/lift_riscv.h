@@ -17,6 +17,9 @@ struct LiftOptions {
     bool fp = true;
     // System mode: a GuardFp before the block's first F/D instruction.
     bool fp_guard = false;
+    // F/D add, sub, mul, div, sqrt and compares as IR ops the backend runs in
+    // SSE (RNE only, exact helpers as the slow path) rather than helper calls.
+    bool inline_fp = true;
 };
 
 // Reads the 16-bit parcel of guest code at pc; false if it cannot be read (the

@@ -101,6 +101,20 @@ class Emitter : public CodeGenerator {
     std::vector<std::unique_ptr<SlowPath>> slow_paths_;
     std::vector<std::pair<Value, std::unique_ptr<Label>>> guard_fails_;
     void guard_fp(Value k);
+
+    // Inline F/D ops: the SSE fast path here, the exact helper out of line.
+    struct FpSlow {
+        Value k;
+        Label slow, back;
+        int32_t saved[kNumAlloc];
+        Loc args[2];
+        Value argv[2];
+        unsigned nargs;
+    };
+    std::vector<std::unique_ptr<FpSlow>> fp_slow_;
+    void fp_inline(Value k);
+    void emit_fp_slow(FpSlow& s);
+    void load_loc(const Reg64& dst, const Loc& l, Value v);
     void tlb_load(Value k);
     void tlb_store(Value k, const Reg64& v);
     void live_caller_saved(Value k, SlowPath& sp) const;
@@ -225,6 +239,147 @@ void Emitter::probe_fetch_cache() {
     L(miss);
 }
 
+void Emitter::load_loc(const Reg64& dst, const Loc& l, Value v) {
+    switch (l.kind) {
+        case Loc::Const: mov(dst, l.imm); break;
+        case Loc::Reg: mov(dst, kAlloc[l.reg]); break;
+        case Loc::Slot: mov(dst, slot(v)); break;
+        case Loc::None: xor_(dst.cvt32(), dst.cvt32()); break;
+    }
+}
+
+// The fast path of fp.h's RNE arithmetic, inline: the host SSE op, kept when
+// the result cannot have raised more than NX and NX is already accrued (the
+// usual state of FP code); compares when ordered. Everything else (NaN, results
+// near the ends of the range, a first inexact result, frm other than RNE, a
+// single not properly NaN-boxed) goes to the exact helper.
+void Emitter::fp_inline(Value k) {
+    const ir::Inst& in = b_.insts[k];
+    const auto helper = static_cast<Helper>(in.imm & 0xffff);
+    const unsigned rm = (in.imm >> 16) & 0xff;
+    const bool single = (in.imm >> 24) & 1;
+    const unsigned nargs = ir::info(in.op).nargs;
+    auto sp = std::make_unique<FpSlow>();
+    sp->k = k;
+    sp->nargs = nargs;
+    for (unsigned a = 0; a < nargs; ++a) {
+        sp->args[a] = loc_[in.args[a]];
+        sp->argv[a] = in.args[a];
+    }
+    SlowPath tmp;
+    live_caller_saved(k, tmp);
+    std::copy(std::begin(tmp.saved), std::end(tmp.saved), std::begin(sp->saved));
+    (void)helper;
+
+    const int fflags = static_cast<int>(offsetof(riscv::Cpu, fflags));
+    if (rm == 7) {
+        cmp(dword[rbx + static_cast<int>(offsetof(riscv::Cpu, frm))], 0);
+        jne(sp->slow, T_NEAR);
+    }
+    load(rax, in.args[0]);
+    if (nargs > 1) load(rcx, in.args[1]);
+    if (single) {
+        mov(rdx, 0xffffffff00000000ull);  // NaN boxing: the upper half all ones
+        cmp(rax, rdx);
+        jb(sp->slow, T_NEAR);
+        if (nargs > 1) {
+            cmp(rcx, rdx);
+            jb(sp->slow, T_NEAR);
+        }
+        movd(xmm0, eax);
+        if (nargs > 1) movd(xmm1, ecx);
+    } else {
+        movq(xmm0, rax);
+        if (nargs > 1) movq(xmm1, rcx);
+    }
+    const bool compare = in.op == Opcode::FEq || in.op == Opcode::FLt || in.op == Opcode::FLe;
+    if (compare) {
+        // Ordered operands raise nothing (quiet or signaling compare alike).
+        if (single)
+            ucomiss(xmm0, xmm1);
+        else
+            ucomisd(xmm0, xmm1);
+        jp(sp->slow, T_NEAR);
+        if (in.op == Opcode::FEq)
+            sete(al);
+        else if (in.op == Opcode::FLt)
+            setb(al);
+        else
+            setbe(al);
+        movzx(eax, al);
+    } else {
+        if (in.op == Opcode::FSqrt) {
+            // Only 0 < a < +inf: sqrt of a negative, zero, inf or NaN is left to the helper.
+            mov(rcx, rax);
+            if (single) and_(ecx, ecx);  // the single's bits alone (zero-extends)
+            sub(rcx, 1);
+            mov(rdx, single ? 0x7f800000ull - 1 : 0x7ff0000000000000ull - 1);
+            cmp(rcx, rdx);
+            jae(sp->slow, T_NEAR);
+        }
+        switch (in.op) {
+            case Opcode::FAdd: single ? addss(xmm0, xmm1) : addsd(xmm0, xmm1); break;
+            case Opcode::FSub: single ? subss(xmm0, xmm1) : subsd(xmm0, xmm1); break;
+            case Opcode::FMul: single ? mulss(xmm0, xmm1) : mulsd(xmm0, xmm1); break;
+            case Opcode::FDiv: single ? divss(xmm0, xmm1) : divsd(xmm0, xmm1); break;
+            default: single ? sqrtss(xmm0, xmm0) : sqrtsd(xmm0, xmm0); break;
+        }
+        // The result's exponent field: sums never underflow, so only all-ones
+        // (inf, NaN) is out; products and quotients must also stay clear of the
+        // lowest binade (fp.h, plain_result).
+        const int man = single ? 23 : 52;
+        const unsigned exp_max = single ? 0xff : 0x7ff;
+        if (single)
+            movd(eax, xmm0);
+        else
+            movq(rax, xmm0);
+        if (in.op != Opcode::FSqrt) {
+            mov(rcx, rax);
+            shr(rcx, man);
+            and_(ecx, exp_max);
+            if (in.op == Opcode::FAdd || in.op == Opcode::FSub) {
+                cmp(ecx, exp_max);
+                je(sp->slow, T_NEAR);
+            } else {
+                sub(ecx, 2);
+                cmp(ecx, exp_max - 2);
+                jae(sp->slow, T_NEAR);
+            }
+        }
+        test(byte[rbx + fflags], 1);  // NX accrued already: nothing more to raise
+        jz(sp->slow, T_NEAR);
+        if (single) {
+            mov(rdx, 0xffffffff00000000ull);
+            or_(rax, rdx);
+        }
+    }
+    L(sp->back);
+    put(k, rax);
+    fp_slow_.push_back(std::move(sp));
+}
+
+void Emitter::emit_fp_slow(FpSlow& s) {
+    const ir::Inst& in = b_.insts[s.k];
+    L(s.slow);
+    for (int r = 0; r < kNumAlloc; ++r)
+        if (s.saved[r] >= 0) mov(slot(static_cast<unsigned>(s.saved[r])), kAlloc[r]);
+    // Arguments where they were at the op (their registers may hold the same
+    // values still; a caller-saved one was just saved, not clobbered).
+    for (unsigned a = 0; a < s.nargs; ++a) {
+        load_loc(rax, s.args[a], s.argv[a]);
+        mov(slot(kMaxValues + a), rax);
+    }
+    mov(rsi, slot(kMaxValues + 0));
+    if (s.nargs > 1) mov(rdx, slot(kMaxValues + 1));
+    mov(rdi, rbx);
+    mov(r8, static_cast<uint64_t>((in.imm >> 16) & 0xff));
+    mov(rax, reinterpret_cast<uint64_t>(helper_fn(static_cast<Helper>(in.imm & 0xffff))));
+    CodeGenerator::call(rax);
+    for (int r = 0; r < kNumAlloc; ++r)
+        if (s.saved[r] >= 0) mov(kAlloc[r], slot(static_cast<unsigned>(s.saved[r])));
+    jmp(s.back, T_NEAR);
+}
+
 void Emitter::guard_fp(Value k) {
     constexpr uint32_t kFs = 3u << 13;  // mstatus.FS; both bits set = Dirty
     auto fail = std::make_unique<Label>();
@@ -239,6 +394,7 @@ void Emitter::guard_fp(Value k) {
 }
 
 void Emitter::emit_slow_paths() {
+    for (auto& s : fp_slow_) emit_fp_slow(*s);
     for (auto& [k, fail] : guard_fails_) {
         L(*fail);
         leave_at(k, ctx_.resume_exit, false);
@@ -725,6 +881,14 @@ void Emitter::emit_inst(Value k) {
         case Opcode::Call2:
         case Opcode::Call3: call(k); return;
         case Opcode::GuardFp: guard_fp(k); return;
+        case Opcode::FAdd:
+        case Opcode::FSub:
+        case Opcode::FMul:
+        case Opcode::FDiv:
+        case Opcode::FSqrt:
+        case Opcode::FEq:
+        case Opcode::FLt:
+        case Opcode::FLe: fp_inline(k); return;
     }
 }
 

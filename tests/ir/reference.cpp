@@ -152,7 +152,15 @@ Outcome interpret(const Block& b, const uint64_t (&regs)[64]) {
             case Opcode::Call0:
             case Opcode::Call1:
             case Opcode::Call2:
-            case Opcode::Call3: {
+            case Opcode::Call3:
+            case Opcode::FAdd:
+            case Opcode::FSub:
+            case Opcode::FMul:
+            case Opcode::FDiv:
+            case Opcode::FSqrt:
+            case Opcode::FEq:
+            case Opcode::FLt:
+            case Opcode::FLe: {
                 uint64_t r = hash(uint64_t(in.imm));
                 for (unsigned a = 0; a < info(in.op).nargs; ++a) r = hash(r ^ arg(a));
                 o.fflags = hash(o.fflags + r);

@@ -100,10 +100,14 @@ typedef struct {
         __asm__ volatile(mn " %0, %1, " #imm : "=r"(r.value) : "r"(a));            \
         return r;                                                                  \
     }
-// FP: f registers loaded with fmv.d.x from the raw bits, fflags cleared before
-// and read after, frm set (used by the dyn variants).
-#define FP_PRE "fsrm %[frm]\n fsflags x0\n fmv.d.x ft0, %[a]\n fmv.d.x ft1, %[b]\n fmv.d.x ft2, %[c]\n"
-#define FP_IO [a] "r"(a), [b] "r"(b), [c] "r"(c), [frm] "r"(frm)
+// FP: f registers loaded with fmv.d.x from the raw bits, fflags set to
+// g_preset before (every other case accrues NX and some more first: compiled
+// code keeps results with an inexact flag already accrued, so both states are
+// covered) and read after, frm set (used by the dyn variants).
+static uint64_t g_preset;
+#define FP_PRE \
+    "fsrm %[frm]\n fsflags %[pre]\n fmv.d.x ft0, %[a]\n fmv.d.x ft1, %[b]\n fmv.d.x ft2, %[c]\n"
+#define FP_IO [a] "r"(a), [b] "r"(b), [c] "r"(c), [frm] "r"(frm), [pre] "r"(g_preset)
 #define FP_CLOBBER "ft0", "ft1", "ft2", "ft3"
 #define F_TO_F(id, text)                                                           \
     static Result id(uint64_t a, uint64_t b, uint64_t c, uint64_t frm) {           \
@@ -243,13 +247,14 @@ int main(int argc, char** argv) {
             // ctz of all 64 bits (Zbb says 32); keep such values out of the reference.
             if (op->fn == ctzw && (a & 0xffffffffu) == 0) a = 0;
             const uint64_t frm = next() % 5;
+            g_preset = (k & 1) ? 1 | (next() % 32) : 0;
             const Result r = op->fn(a, b, c, frm);
             h = fnv(fnv(h, r.value), r.flags);
             if (verbose)
-                printf("%s %016llx %016llx %016llx frm=%llu -> %016llx flags=%02llx\n", op->name,
-                       (unsigned long long)a, (unsigned long long)b, (unsigned long long)c,
-                       (unsigned long long)frm, (unsigned long long)r.value,
-                       (unsigned long long)r.flags);
+                printf("%s %016llx %016llx %016llx frm=%llu pre=%02llx -> %016llx flags=%02llx\n",
+                       op->name, (unsigned long long)a, (unsigned long long)b, (unsigned long long)c,
+                       (unsigned long long)frm, (unsigned long long)g_preset,
+                       (unsigned long long)r.value, (unsigned long long)r.flags);
         }
         printf("%-24s %016llx\n", op->name, (unsigned long long)h);
     }
