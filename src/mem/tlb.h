@@ -100,17 +100,20 @@ class Tlb {
     void flush_page(uint64_t va) {
         TlbEntry& e = entry(va);
         if (((entry_page(e) ^ va) & ~kPageMask) == 0) e = {kInvalid, kInvalid, kInvalid, 0};
-        for (unsigned k = 0; k < kVictims; ++k) {
-            const uint64_t s = victim_superpage_[k];
-            if (((victim_page_[k] ^ va) & ~kPageMask) == 0 || (s && (va >> (s & 63)) == s >> 6))
-                drop_victim(k);
-        }
+        const uint64_t page = va & ~kPageMask;
+        bool victim = false;
+        for (unsigned k = 0; k < kVictims; ++k) victim |= victim_page_[k] == page;
         // Linux fences user pages while its linear map's superpages are cached:
-        // the bounds of the cached superpages skip most scans.
-        if (va >= super_first_ && va <= super_last_) {
+        // the bounds of the cached superpages (victims included) skip most scans.
+        const bool in_superpages = va >= super_first_ && va <= super_last_;
+        if (victim || in_superpages) {
+            for (unsigned k = 0; k < kVictims; ++k)
+                if (victim_page_[k] == page || in_superpage(victim_superpage_[k], va))
+                    drop_victim(k);
+        }
+        if (in_superpages) {
             for (unsigned i = 0; i < kSize; ++i) {
-                const uint64_t s = superpage_[i];
-                if (s && (va >> (s & 63)) == s >> 6) {
+                if (in_superpage(superpage_[i], va)) {
                     entries_[i] = {kInvalid, kInvalid, kInvalid, 0};
                     superpage_[i] = 0;
                 }
@@ -125,6 +128,8 @@ class Tlb {
     static constexpr uint64_t kNoPage = ~kPageMask;  // entry_page of an empty entry
 
     bool has_superpages() const { return super_first_ <= super_last_; }
+    // Is va inside the superpage of key `s` (superpage_'s encoding; 0: none)?
+    static bool in_superpage(uint64_t s, uint64_t va) { return s && (va >> (s & 63)) == s >> 6; }
     // The virtual page an entry caches: its valid tags all hold it (kSlowPath is
     // below bit 12), kInvalid is all ones, so their AND is the page.
     static uint64_t entry_page(const TlbEntry& e) {
