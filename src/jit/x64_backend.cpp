@@ -79,6 +79,13 @@ class Emitter : public CodeGenerator {
     const BackendContext& ctx_;
     std::vector<Loc> loc_;
     std::vector<int32_t> last_use_;
+    std::vector<std::vector<int32_t>> use_at_;  // each value's use positions, in order
+    // The first use of v after position `at` (the block's end counts as n).
+    int32_t next_use(Value v, int32_t at) const {
+        for (int32_t u : use_at_[v])
+            if (u > at) return u;
+        return INT32_MAX;
+    }
     std::vector<uint16_t> uses_;
     int owner_[kNumAlloc];
     // A value known to be in rax at the start of the next instruction: the last
@@ -509,14 +516,18 @@ void Emitter::allocate_result(Value k) {
     for (int r = 0; r < kNumAlloc && pick < 0; ++r)
         if (owner_[r] < 0) pick = r;
     if (pick < 0) {
-        // No register free: evict the occupant used furthest in the future (if
-        // that is later than this value's last use) to its stack slot.
+        // No register free: evict the occupant whose next use is furthest away
+        // (Belady), if that is later than this value's first use; an argument
+        // of this very instruction is never the one (it would be reloaded at once).
+        const auto at = static_cast<int32_t>(k);
         int victim = -1;
+        int32_t victim_next = -1;
         for (int r = 0; r < kNumAlloc; ++r) {
             if (crosses_call && kCallerSaved[r]) continue;
-            if (victim < 0 || last_use_[owner_[r]] > last_use_[owner_[victim]]) victim = r;
+            const int32_t nu = next_use(static_cast<Value>(owner_[r]), at);
+            if (nu > victim_next) victim = r, victim_next = nu;
         }
-        if (victim >= 0 && last_use_[owner_[victim]] > last_use_[k]) {
+        if (victim >= 0 && victim_next > next_use(k, at)) {
             const auto evicted = static_cast<Value>(owner_[victim]);
             mov(slot(evicted), kAlloc[victim]);
             loc_[evicted].kind = Loc::Slot;
@@ -972,22 +983,27 @@ bool Emitter::run() {
     loc_.assign(n, Loc{});
     last_use_.assign(n, -1);
     uses_.assign(n, 0);
+    use_at_.assign(n, {});
     for (Value k = 0; k < n; ++k) {
         const ir::Inst& in = b_.insts[k];
         if (in.op == Opcode::Nop) continue;
         for (unsigned a = 0; a < ir::info(in.op).nargs; ++a) {
             last_use_[in.args[a]] = static_cast<int32_t>(k);
             ++uses_[in.args[a]];
+            use_at_[in.args[a]].push_back(static_cast<int32_t>(k));
         }
         if (in.op == Opcode::Popcnt && !ctx_.has_popcnt) return false;
     }
     if (b_.term.value != ir::kNoValue) {
         last_use_[b_.term.value] = static_cast<int32_t>(n);
         ++uses_[b_.term.value];
+        use_at_[b_.term.value].push_back(static_cast<int32_t>(n));
         // A compare fused into the branch reads its arguments at the branch.
         if (fused_compare(b_.term.value)) {
             const ir::Inst& c = b_.insts[b_.term.value];
             last_use_[c.args[0]] = last_use_[c.args[1]] = static_cast<int32_t>(n);
+            use_at_[c.args[0]].push_back(static_cast<int32_t>(n));
+            use_at_[c.args[1]].push_back(static_cast<int32_t>(n));
         }
     }
     for (int& o : owner_) o = -1;
