@@ -490,7 +490,7 @@ void BM_Pass(benchmark::State& state, void (*pass)(ir::Block&)) {
     BENCHMARK_CAPTURE(BM_Pass, name, fn)->Arg(10)->Arg(100)->Arg(1000)->ArgName("insns")
 XVM_PASS_BENCHMARK(forward_registers, ir::forward_registers);
 XVM_PASS_BENCHMARK(fold_constants, ir::fold_constants);
-XVM_PASS_BENCHMARK(cse, ir::eliminate_common_subexpressions);
+XVM_PASS_BENCHMARK(cse, [](ir::Block& b) { ir::eliminate_common_subexpressions(b); });
 XVM_PASS_BENCHMARK(dead_stores, ir::remove_dead_stores);
 XVM_PASS_BENCHMARK(dce, ir::remove_dead_code);
 XVM_PASS_BENCHMARK(pipeline, run_pipeline);

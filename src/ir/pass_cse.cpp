@@ -2,7 +2,7 @@
 // one (same op, same arguments, same immediate) uses the earlier value. Lifted
 // RISC-V code repeats widenings (Zext32 of the same register for every W-form
 // shift) and constants; this removes them before register allocation.
-#include <unordered_map>
+#include <vector>
 
 #include "ir/passes.h"
 
@@ -36,11 +36,16 @@ struct KeyHash {
 
 }  // namespace
 
-void eliminate_common_subexpressions(Block& b) {
+bool eliminate_common_subexpressions(Block& b) {
     const auto n = static_cast<Value>(b.insts.size());
     std::vector<Value> repl(n);
     for (Value k = 0; k < n; ++k) repl[k] = k;
-    std::unordered_map<Key, Value, KeyHash> seen;
+    // Open addressing, at most half full: no allocation per entry.
+    size_t cap = 16;
+    while (cap < 2 * size_t{n}) cap *= 2;
+    std::vector<Value> table(cap, kNoValue);
+    std::vector<Key> keys(n);
+    bool merged = false;
     auto resolve = [&](Value v) { return v == kNoValue ? v : repl[v]; };
     for (Value k = 0; k < n; ++k) {
         Inst& in = b.insts[k];
@@ -56,13 +61,19 @@ void eliminate_common_subexpressions(Block& b) {
                 break;
             default: break;
         }
-        auto [it, fresh] = seen.emplace(key, k);
-        if (!fresh) {
-            repl[k] = it->second;
+        size_t slot = KeyHash{}(key) & (cap - 1);
+        while (table[slot] != kNoValue && !(keys[table[slot]] == key)) slot = (slot + 1) & (cap - 1);
+        if (table[slot] == kNoValue) {
+            table[slot] = k;
+            keys[k] = key;
+        } else {
+            repl[k] = table[slot];
             in = Inst{};  // Nop
+            merged = true;
         }
     }
     if (b.term.value != kNoValue) b.term.value = resolve(b.term.value);
+    return merged;
 }
 
 }  // namespace xvm::ir

@@ -38,7 +38,7 @@ void remove_dead_stores(Block& b);
 void remove_dead_code(Block& b);
 
 // A pure instruction equal to an earlier one (op, arguments, immediate) uses the
-// earlier value.
-void eliminate_common_subexpressions(Block& b);
+// earlier value. Returns whether it merged anything.
+bool eliminate_common_subexpressions(Block& b);
 
 }  // namespace xvm::ir

@@ -79,11 +79,13 @@ class Emitter : public CodeGenerator {
     const BackendContext& ctx_;
     std::vector<Loc> loc_;
     std::vector<int32_t> last_use_;
-    std::vector<std::vector<int32_t>> use_at_;  // each value's use positions, in order
+    // Each value's use positions, in order: use_pos_[use_begin_[v] .. use_begin_[v+1]).
+    std::vector<int32_t> use_pos_;
+    std::vector<uint32_t> use_begin_;
     // The first use of v after position `at` (the block's end counts as n).
     int32_t next_use(Value v, int32_t at) const {
-        for (int32_t u : use_at_[v])
-            if (u > at) return u;
+        for (uint32_t j = use_begin_[v]; j < use_begin_[v + 1]; ++j)
+            if (use_pos_[j] > at) return use_pos_[j];
         return INT32_MAX;
     }
     std::vector<uint16_t> uses_;
@@ -983,28 +985,44 @@ bool Emitter::run() {
     loc_.assign(n, Loc{});
     last_use_.assign(n, -1);
     uses_.assign(n, 0);
-    use_at_.assign(n, {});
     for (Value k = 0; k < n; ++k) {
         const ir::Inst& in = b_.insts[k];
         if (in.op == Opcode::Nop) continue;
         for (unsigned a = 0; a < ir::info(in.op).nargs; ++a) {
             last_use_[in.args[a]] = static_cast<int32_t>(k);
             ++uses_[in.args[a]];
-            use_at_[in.args[a]].push_back(static_cast<int32_t>(k));
         }
         if (in.op == Opcode::Popcnt && !ctx_.has_popcnt) return false;
     }
     if (b_.term.value != ir::kNoValue) {
         last_use_[b_.term.value] = static_cast<int32_t>(n);
         ++uses_[b_.term.value];
-        use_at_[b_.term.value].push_back(static_cast<int32_t>(n));
-        // A compare fused into the branch reads its arguments at the branch.
-        if (fused_compare(b_.term.value)) {
-            const ir::Inst& c = b_.insts[b_.term.value];
-            last_use_[c.args[0]] = last_use_[c.args[1]] = static_cast<int32_t>(n);
-            use_at_[c.args[0]].push_back(static_cast<int32_t>(n));
-            use_at_[c.args[1]].push_back(static_cast<int32_t>(n));
+    }
+    // Use positions, for eviction (the terminal's uses at n; a compare fused
+    // into the branch reads its arguments there).
+    use_begin_.assign(n + 1, 0);
+    auto each_use = [&](auto&& f) {
+        for (Value k = 0; k < n; ++k) {
+            const ir::Inst& in = b_.insts[k];
+            if (in.op == Opcode::Nop) continue;
+            for (unsigned a = 0; a < ir::info(in.op).nargs; ++a) f(in.args[a], static_cast<int32_t>(k));
         }
+        if (b_.term.value != ir::kNoValue) {
+            f(b_.term.value, static_cast<int32_t>(n));
+            if (fused_compare(b_.term.value)) {
+                const ir::Inst& c = b_.insts[b_.term.value];
+                f(c.args[0], static_cast<int32_t>(n));
+                f(c.args[1], static_cast<int32_t>(n));
+                last_use_[c.args[0]] = last_use_[c.args[1]] = static_cast<int32_t>(n);
+            }
+        }
+    };
+    each_use([&](Value v, int32_t) { ++use_begin_[v + 1]; });
+    for (Value v = 0; v < n; ++v) use_begin_[v + 1] += use_begin_[v];
+    use_pos_.resize(use_begin_[n]);
+    {
+        std::vector<uint32_t> fill(use_begin_.begin(), use_begin_.end() - 1);
+        each_use([&](Value v, int32_t at) { use_pos_[fill[v]++] = at; });
     }
     for (int& o : owner_) o = -1;
 
