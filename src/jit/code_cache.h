@@ -30,6 +30,10 @@ struct JitBlock {
     uint32_t guest_insns = 0;
     uint8_t* code = nullptr;  // entry point
     size_t size = 0;
+    // Offset of the code after the entry's exit-request check: forward links
+    // jump there (every cycle still has a backward or indirect jump, which
+    // enters through the check).
+    uint32_t body_offset = 0;
     ExitRecord exits[3];
     // Code offset just past each guest memory access -> the guest pc it belongs to.
     std::vector<std::pair<uint32_t, uint64_t>> fault_sites;

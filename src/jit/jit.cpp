@@ -125,7 +125,10 @@ JitBlock* Jit::compile_block(ir::Block& irb) {
 
 void Jit::link(const ExitRecord* r, const JitBlock* target) {
     if (!r->patch) return;
-    const auto rel = static_cast<int32_t>(target->code - (r->patch + 4));
+    // A forward jump skips the target's exit-request check: only backward
+    // jumps (and indirect ones) can close a loop, as in the interpreter.
+    const uint8_t* dest = target->code + (target->pc > r->from->pc ? target->body_offset : 0);
+    const auto rel = static_cast<int32_t>(dest - (r->patch + 4));
     std::memcpy(r->patch, &rel, sizeof rel);
     ++stats_.links;
 }

@@ -1030,6 +1030,7 @@ bool Emitter::run() {
     jb_.exits[2].target_pc = b_.pc;
     cmp(byte[rbx + static_cast<int>(offsetof(riscv::Cpu, exit_request))], 0);
     jne(exit_stub_[2], T_NEAR);
+    jb_.body_offset = static_cast<uint32_t>(getSize());
     add(qword[rbx + static_cast<int>(offsetof(riscv::Cpu, instret))], b_.guest_insns);
 
     for (Value k = 0; k < n; ++k) {
