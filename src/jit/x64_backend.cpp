@@ -7,6 +7,7 @@
 
 #include "isa/riscv/cpu.h"
 #include "jit/helpers.h"
+#include "mem/tlb.h"
 
 namespace xvm::jit {
 
@@ -141,9 +142,11 @@ void Emitter::live_caller_saved(Value k, SlowPath& sp) const {
 }
 
 namespace tlb {
-constexpr int kTagRead = 0, kTagWrite = 8, kAddend = 24;  // mem::TlbEntry
+constexpr int kTagRead = static_cast<int>(offsetof(mem::TlbEntry, tag_read));
+constexpr int kTagWrite = static_cast<int>(offsetof(mem::TlbEntry, tag_write));
+constexpr int kAddend = static_cast<int>(offsetof(mem::TlbEntry, addend));
 // The entry offset of va: ((va >> 12) & (kSize - 1)) * 32, in two instructions.
-constexpr uint32_t kIndexMask = 0xff << 5;
+constexpr uint32_t kIndexMask = (mem::Tlb::kSize - 1) << 5;
 constexpr int kIndexShift = 12 - 5;
 }  // namespace tlb
 
