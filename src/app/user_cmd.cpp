@@ -70,7 +70,8 @@ void print_stats(user::Process& p, double secs) {
             "%llu not compilable\n"
             "  jit compile time    %.3f ms (%.0f ns per guest instruction)\n"
             "  jit links           %llu, entries from the engine %llu, cache flushes %llu "
-            "(%llu when full)\n",
+            "(%llu when full)\n"
+            "  jump cache          %llu hits in compiled code, %llu misses (%.1f%% hit rate)\n",
             static_cast<unsigned long long>(js.blocks_compiled),
             static_cast<unsigned long long>(js.guest_insns_compiled),
             static_cast<unsigned long long>(js.code_bytes),
@@ -79,7 +80,12 @@ void print_stats(user::Process& p, double secs) {
             static_cast<unsigned long long>(js.links),
             static_cast<unsigned long long>(e.jit_entries()),
             static_cast<unsigned long long>(js.cache_flushes),
-            static_cast<unsigned long long>(js.reclaims));
+            static_cast<unsigned long long>(js.reclaims),
+            static_cast<unsigned long long>(js.probe_hits),
+            static_cast<unsigned long long>(e.jump_cache_misses()),
+            js.probe_hits + e.jump_cache_misses()
+                ? 100.0 * js.probe_hits / (js.probe_hits + e.jump_cache_misses())
+                : 0.0);
     }
 }
 

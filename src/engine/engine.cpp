@@ -60,6 +60,7 @@ bool Engine::run_compiled(jit::JitBlock* b, Stop& stop) {
         }
         const bool indirect = r->indirect;
         if (!indirect) cpu_.pc = r->target_pc;
+        else ++jump_cache_misses_;
         jit::JitBlock* next = jit_->find(cpu_.pc);
         // Hot code's successors are hot too: in tiered mode compiled code pulls in
         // what it jumps to, instead of bouncing through the interpreter each time.

@@ -26,6 +26,8 @@ class Engine {
     const jit::Jit* jit() const { return jit_.get(); }
     EngineKind kind() const { return opts_.kind; }
     uint64_t jit_entries() const { return jit_entries_; }
+    // Indirect jumps compiled code handed back because the jump cache missed.
+    uint64_t jump_cache_misses() const { return jump_cache_misses_; }
 
   private:
     Engine(riscv::Cpu& cpu, mem::AddressSpace& space, const EngineOptions& opts)
@@ -42,6 +44,7 @@ class Engine {
     std::unique_ptr<Interpreter> interp_;
     std::unique_ptr<jit::Jit> jit_;
     uint64_t jit_entries_ = 0;
+    uint64_t jump_cache_misses_ = 0;
 };
 
 }  // namespace xvm::engine

@@ -362,7 +362,7 @@ void SysInterpreter::print_stats(std::FILE* out) const {
                  "  engine: %s; compiled blocks %llu (%llu guest instructions, %llu KiB code, "
                  "%.1f ms compiling), refused %llu\n"
                  "  compiled-code entries %llu, links %llu, code cache flushes %llu\n"
-                 "  fetch cache hits %llu, misses %llu\n",
+                 "  fetch cache hits %llu, misses %llu (engine lookups); %llu hits in compiled code\n",
                  compile_all_ ? "jit" : "tiered", static_cast<unsigned long long>(js.blocks_compiled),
                  static_cast<unsigned long long>(js.guest_insns_compiled),
                  static_cast<unsigned long long>(js.code_bytes >> 10), js.compile_ns / 1e6,
@@ -371,7 +371,8 @@ void SysInterpreter::print_stats(std::FILE* out) const {
                  static_cast<unsigned long long>(stats_.jit_links),
                  static_cast<unsigned long long>(js.cache_flushes),
                  static_cast<unsigned long long>(stats_.fetch_hits),
-                 static_cast<unsigned long long>(stats_.fetch_misses));
+                 static_cast<unsigned long long>(stats_.fetch_misses),
+                 static_cast<unsigned long long>(js.probe_hits));
 }
 
 void SysInterpreter::apply_effects() {

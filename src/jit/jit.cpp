@@ -45,6 +45,7 @@ Result<void> Jit::init() {
     ctx_.fault_exit = &fault_exit_;
     ctx_.stop_exit = &stop_exit_;
     ctx_.resume_exit = &resume_exit_;
+    ctx_.probe_hits = &stats_.probe_hits;
     emit_trampoline();
     return {};
 }

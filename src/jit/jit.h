@@ -29,6 +29,7 @@ struct JitStats {
     uint64_t code_bytes = 0;
     uint64_t cache_flushes = 0;  // all flushes: reclaims plus invalidations
     uint64_t reclaims = 0;       // flushes because the cache was full
+    uint64_t probe_hits = 0;     // jump cache (user) / fetch cache (system) hits in compiled code
     uint64_t links = 0;
     uint64_t exits = 0;  // returns from compiled code to the engine
     uint64_t compile_ns = 0;

@@ -130,6 +130,12 @@ class Emitter : public CodeGenerator {
     void live_caller_saved(Value k, SlowPath& sp) const;
     void emit_slow_paths();
     void probe_fetch_cache();
+    // On a jump or fetch cache hit, about to jump: counts it (clobbers rax).
+    void count_probe_hit() {
+        if (!ctx_.probe_hits) return;
+        mov(rax, reinterpret_cast<uint64_t>(ctx_.probe_hits));
+        inc(qword[rax]);
+    }
     void leave_at(Value k, const ExitRecord* exit, bool after);
 };
 
@@ -247,6 +253,7 @@ void Emitter::probe_fetch_cache() {
     mov(rcx, qword[rdx + static_cast<int>(offsetof(FetchCacheEntry, code))]);
     test(rcx, rcx);
     jz(miss);
+    count_probe_hit();
     jmp(rcx);
     L(miss);
 }
@@ -958,6 +965,7 @@ void Emitter::terminal() {
             mov(rdx, reinterpret_cast<uint64_t>(ctx_.jump_cache));
             cmp(qword[rdx + rcx], rax);
             jne(exit_stub_[0], T_NEAR);
+            count_probe_hit();
             jmp(qword[rdx + rcx + 8]);
             break;
         }

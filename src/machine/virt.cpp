@@ -232,7 +232,8 @@ void VirtMachine::print_stats(FILE* out, double secs) const {
                  "  guest instructions  %llu in %.3f s (%.1f MIPS)\n"
                  "  traps %llu, interrupts %llu, WFI sleeps %llu\n"
                  "  blocks decoded %llu, code flushes %llu\n"
-                 "  data TLB hits %llu, misses %llu (hit rate %.2f%%), flushes %llu\n"
+                 "  data TLB hits %llu, misses %llu (hit rate %.2f%% of interpreted accesses: "
+                 "compiled code does not count its hits), flushes %llu\n"
                  "  page walks %llu, MMIO accesses %llu\n",
                  static_cast<unsigned long long>(n), secs, secs > 0 ? n / secs / 1e6 : 0.0,
                  static_cast<unsigned long long>(hs.traps), static_cast<unsigned long long>(hs.interrupts),
