@@ -146,8 +146,9 @@ class Folder {
     void make_const(Value k, uint64_t v);
     void set_arg(Value k, unsigned a, Value v);
 
-    unsigned zext_width(Value v);  // v < 2^width
-    unsigned sext_width(Value v);  // v == sext(v, width)
+    // Bounds looked up through at most `depth` bitwise operations.
+    unsigned zext_width(Value v, int depth = 3);  // v < 2^width
+    unsigned sext_width(Value v, int depth = 3);  // v == sext(v, width)
     struct Condition {
         Value value;
         bool inverted;
@@ -197,9 +198,14 @@ void Folder::set_arg(Value k, unsigned a, Value v) {
     at(k).args[a] = v;
 }
 
-unsigned Folder::zext_width(Value v) {
+unsigned Folder::zext_width(Value v, int depth) {
     const Inst& in = at(v);
     switch (in.op) {
+        case Opcode::Const: return 64 - static_cast<unsigned>(std::countl_zero(cval(v)));
+        case Opcode::Or:
+        case Opcode::Xor:
+            return depth > 0 ? std::max(zext_width(in.args[0], depth - 1), zext_width(in.args[1], depth - 1))
+                             : 64;
         case Opcode::Zext8:
         case Opcode::Load8U: return 8;
         case Opcode::Zext16:
@@ -213,22 +219,40 @@ unsigned Folder::zext_width(Value v) {
         case Opcode::CmpGe:
         case Opcode::CmpGeU: return 1;
         case Opcode::And:
-            return is_const(in.args[1]) ? 64 - std::countl_zero(cval(in.args[1])) : 64;
+            if (is_const(in.args[1])) return 64 - std::countl_zero(cval(in.args[1]));
+            return depth > 0 ? std::min(zext_width(in.args[0], depth - 1), zext_width(in.args[1], depth - 1))
+                             : 64;
         case Opcode::Shr: return is_const(in.args[1]) ? 64 - (cval(in.args[1]) & 63) : 64;
         default: return 64;
     }
 }
 
-unsigned Folder::sext_width(Value v) {
-    switch (at(v).op) {
+unsigned Folder::sext_width(Value v, int depth) {
+    const Inst& in = at(v);
+    switch (in.op) {
         case Opcode::Sext8:
         case Opcode::Load8S: return 8;
         case Opcode::Sext16:
         case Opcode::Load16S: return 16;
         case Opcode::Sext32:
         case Opcode::Load32S: return 32;
+        case Opcode::Const: {
+            // Significant bits plus the sign.
+            const uint64_t c = cval(v);
+            return std::min(64u, 65 - static_cast<unsigned>(std::countl_zero(c >> 63 ? ~c : c)));
+        }
+        case Opcode::And:
+        case Opcode::Or:
+        case Opcode::Xor:
+            // Both arguments copies of bit w-1 above it: so is the result.
+            if (depth > 0) {
+                const unsigned s = std::max(sext_width(in.args[0], depth - 1), sext_width(in.args[1], depth - 1));
+                const unsigned z = zext_width(v, depth);
+                return std::min(s, z < 64 ? z + 1 : 64);
+            }
+            [[fallthrough]];
         default: {
-            const unsigned z = zext_width(v);
+            const unsigned z = zext_width(v, depth);
             return z < 64 ? z + 1 : 64;
         }
     }
