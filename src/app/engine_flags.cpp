@@ -54,8 +54,10 @@ FlagParse apply_engine_flag(const std::string& a, const char* v, engine::EngineO
     } else {  // --jit-cache-size
         char* end = nullptr;
         unsigned long long n = std::strtoull(v, &end, 10);
-        if (*end == 'K' || *end == 'k') n <<= 10, ++end;
-        else if (*end == 'M' || *end == 'm') n <<= 20, ++end;
+        if (*end == 'K' || *end == 'k')
+            n <<= 10, ++end;
+        else if (*end == 'M' || *end == 'm')
+            n <<= 20, ++end;
         if (!*v || *end || n < (128u << 10) || n > (1ull << 30)) {
             std::fprintf(stderr, "%s: --jit-cache-size needs 128K to 1024M\n", cmd);
             return FlagParse::Error;
