@@ -145,15 +145,9 @@ Stop Interpreter::execute(bool ignore_jit_entry) {
     uint64_t next_pc = 0;
     unsigned slot = 0;
 
-#define DISPATCH() goto*(i->handler)
     auto exit_requested = [&cpu] {
         return std::atomic_ref<uint8_t>(cpu.exit_request).load(std::memory_order_relaxed) != 0;
     };
-#define NEXT()      \
-    do {            \
-        ++i;        \
-        DISPATCH(); \
-    } while (0)
 #define RD x[i->rd]
 #define RS1 x[i->rs1]
 #define RS2 x[i->rs2]
@@ -172,39 +166,7 @@ Stop Interpreter::execute(bool ignore_jit_entry) {
         T v_ = static_cast<T>(val);              \
         std::memcpy(HOST(addr), &v_, sizeof v_); \
     } while (0)
-// Direct transfers (slot 0: taken/jump target, slot 1: fall-through) have a fixed
-// target, so a block's link, once set, is always right: no pc compare. Each
-// handler has its own copy of this sequence, and so its own indirect jump, which
-// the host predicts per site.
-#define LINKS(ins) (reinterpret_cast<const BlockLinks*>((ins) + 1))
-#define JUMP(target, s)                                                                           \
-    do {                                                                                          \
-        cpu.instret += i->retired;                                                                \
-        const Insn* n_ = LINKS(i)->next[s];                                                       \
-        /* Only backward transfers can close a loop, so only they look at */                      \
-        /* the exit request: a forward chain always reaches one. */                               \
-        if (!n_ ||                                                                                \
-            ((s) == 0 && i->imm <= 0 &&                                                           \
-             (exit_requested() || (hot_threshold_ && ++const_cast<BlockLinks*>(LINKS(i))->heat >= \
-                                                         hot_threshold_)))) [[unlikely]] {        \
-            next_pc = (target);                                                                   \
-            slot = (s);                                                                           \
-            goto block_end_slow;                                                                  \
-        }                                                                                         \
-        i = n_;                                                                                   \
-        DISPATCH();                                                                               \
-    } while (0)
-#define JUMP_INDIRECT(target)      \
-    do {                           \
-        next_pc = (target);        \
-        cpu.instret += i->retired; \
-        goto block_end_indirect;   \
-    } while (0)
-#define BRANCH(cond)                    \
-    do {                                \
-        if (cond) JUMP(i->pc + IMM, 0); \
-        JUMP(i->pc + i->len, 1);        \
-    } while (0)
+#include "engine/interp_dispatch.inc"
 #define STOP(reason, addr_, bits_)                         \
     do {                                                   \
         cpu.instret += i->retired - 1;                     \

@@ -442,12 +442,6 @@ SysInterpreter::Result SysInterpreter::execute() {
     auto exit_requested = [&cpu] {
         return std::atomic_ref<uint8_t>(cpu.exit_request).load(std::memory_order_relaxed) != 0;
     };
-#define DISPATCH() goto*(i->handler)
-#define NEXT()      \
-    do {            \
-        ++i;        \
-        DISPATCH(); \
-    } while (0)
 #define RD x[i->rd]
 #define RS1 x[i->rs1]
 #define RS2 x[i->rs2]
@@ -480,34 +474,7 @@ SysInterpreter::Result SysInterpreter::execute() {
             if (mmu_.take_watch_hit(watch_pa)) goto watch_hit;                        \
         }                                                                             \
     } while (0)
-#define LINKS(ins) (reinterpret_cast<const BlockLinks*>((ins) + 1))
-// Backward transfers check the exit request and count heat for tiering.
-#define JUMP(target, s)                                                                           \
-    do {                                                                                          \
-        cpu.instret += i->retired;                                                                \
-        const Insn* n_ = LINKS(i)->next[s];                                                       \
-        if (!n_ ||                                                                                \
-            ((s) == 0 && i->imm <= 0 &&                                                           \
-             (exit_requested() || (hot_threshold_ && ++const_cast<BlockLinks*>(LINKS(i))->heat >= \
-                                                         hot_threshold_)))) [[unlikely]] {        \
-            next_pc = (target);                                                                   \
-            slot = (s);                                                                           \
-            goto block_end_slow;                                                                  \
-        }                                                                                         \
-        i = n_;                                                                                   \
-        DISPATCH();                                                                               \
-    } while (0)
-#define JUMP_INDIRECT(target)      \
-    do {                           \
-        next_pc = (target);        \
-        cpu.instret += i->retired; \
-        goto block_end_indirect;   \
-    } while (0)
-#define BRANCH(cond)                    \
-    do {                                \
-        if (cond) JUMP(i->pc + IMM, 0); \
-        JUMP(i->pc + i->len, 1);        \
-    } while (0)
+#include "engine/interp_dispatch.inc"
 #define TRAP(cause_, tval_)                                  \
     do {                                                     \
         cpu.pc = i->pc;                                      \
