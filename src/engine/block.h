@@ -35,7 +35,11 @@ static_assert(sizeof(Insn) == 32);
 struct BlockLinks {
     const Insn* next[2];  // [0] taken / jump target, [1] fall-through
     uint32_t heat;        // backward transfers taken, for tiering
+    // A conditional branch's outcomes, for superblocks (the JIT goes on along a
+    // strongly biased branch).
+    uint32_t taken = 0, fallen = 0;
 };
+static_assert(sizeof(BlockLinks) <= sizeof(Insn), "the links take one instruction slot");
 
 // Handler indexes: the Ops, then these.
 enum : uint16_t {

@@ -16,6 +16,13 @@ Result<std::unique_ptr<Engine>> Engine::create(riscv::Cpu& cpu, mem::AddressSpac
         e->jit_ = std::move(*j);
         e->interp_->set_tiering(opts.kind == EngineKind::Tiered ? opts.jit_threshold : 0,
                                 &Engine::has_code, e.get());
+        // Tiered: what the interpreter saw of branches shapes superblocks.
+        if (opts.kind == EngineKind::Tiered && opts.jit.superblocks)
+            e->jit_->set_branch_profile(
+                [](const void* ctx, uint64_t pc) {
+                    return static_cast<Interpreter*>(const_cast<void*>(ctx))->branch_bias(pc);
+                },
+                e->interp_.get());
     }
     return e;
 }

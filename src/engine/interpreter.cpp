@@ -89,6 +89,17 @@ Block* Interpreter::build_block(uint64_t pc) {
     return b;
 }
 
+int Interpreter::branch_bias(uint64_t pc) {
+    Block* b = cache_.find(pc);
+    if (!b || b->has_end) return 0;
+    const BlockLinks& l = b->links();
+    const uint64_t n = uint64_t{l.taken} + l.fallen;
+    if (n < 16) return 0;
+    if (l.taken * 16ull >= n * 15) return 1;
+    if (l.fallen * 16ull >= n * 15) return -1;
+    return 0;
+}
+
 void Interpreter::mark_compiled(uint64_t pc) {
     if (!labels_) return;
     if (Block* b = cache_.find(pc)) b->insns[0].handler = labels_[kHandlerJitEntry];

@@ -60,6 +60,9 @@ class Interpreter {
     }
     // Compiled code now exists for pc: its block (if decoded) hands over from now on.
     void mark_compiled(uint64_t pc);
+    // What the interpreter saw of the branch ending the block at pc: +1 taken
+    // at least 15 times in 16, -1 not taken as often, 0 otherwise or too few.
+    int branch_bias(uint64_t pc);
     // The pc of the memory instruction that faulted last (after a host fault).
     uint64_t fault_pc() const { return fault_insn_ ? fault_insn_->pc : cpu_.pc; }
     // Asks a running run() to return at the next block boundary (any thread,

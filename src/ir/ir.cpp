@@ -61,6 +61,8 @@ std::string print(const Block& b) {
             case Opcode::Call2:
             case Opcode::Call3: line += fmt::format(" [helper {}]", in.imm); break;
             case Opcode::GuardFp: line += fmt::format("  ; pc {:#x}", in.imm); break;
+            case Opcode::ExitIf:
+            case Opcode::ExitIfNot: line += fmt::format(" -> {:#x}", in.imm); break;
             case Opcode::FAdd:
             case Opcode::FSub:
             case Opcode::FMul:

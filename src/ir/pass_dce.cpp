@@ -37,7 +37,9 @@ bool has_effect(Opcode op) {
         case Opcode::FEq:
         case Opcode::FLt:
         case Opcode::FLe:
-        case Opcode::GuardFp: return true;
+        case Opcode::GuardFp:
+        case Opcode::ExitIf:
+        case Opcode::ExitIfNot: return true;
         default: return false;
     }
 }

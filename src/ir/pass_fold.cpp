@@ -97,6 +97,8 @@ std::optional<uint64_t> evaluate(Opcode op, uint64_t a, uint64_t b, uint64_t c) 
         case Opcode::FLt:
         case Opcode::FLe:
         case Opcode::GuardFp:
+        case Opcode::ExitIf:
+        case Opcode::ExitIfNot:
         case Opcode::Count: return std::nullopt;
     }
     return std::nullopt;

@@ -34,7 +34,10 @@ struct JitBlock {
     // jump there (every cycle still has a backward or indirect jump, which
     // enters through the check).
     uint32_t body_offset = 0;
-    ExitRecord exits[3];
+    ExitRecord exits[3];  // the terminal's two ways out, and the entry's exit request
+    // A superblock's side exits, sized before its code is emitted (records must
+    // not move: compiled code and the engine point at them).
+    std::vector<ExitRecord> side_exits;
     // Code offset just past each guest memory access -> the guest pc it belongs to.
     std::vector<std::pair<uint32_t, uint64_t>> fault_sites;
     uint64_t fault_pc(uintptr_t host_pc) const;

@@ -87,7 +87,11 @@ void Jit::emit_trampoline() {
 JitBlock* Jit::compile(uint64_t pc) {
     if (JitBlock* b = cache_->find(pc)) return b;
     if (failed_.count(pc)) return nullptr;
-    ir::Block irb = lift_riscv(*space_, pc, LiftOptions{opts_.max_block_insns});
+    LiftOptions lo;
+    lo.max_insns = opts_.max_block_insns;
+    lo.branch_bias = bias_;
+    lo.bias_ctx = bias_ctx_;
+    ir::Block irb = lift_riscv(*space_, pc, lo);
     JitBlock* b = irb.guest_insns ? compile_block(irb) : nullptr;
     if (!b) {
         failed_.insert(pc);

@@ -19,6 +19,7 @@ struct JitOptions {
     size_t cache_bytes = 64u << 20;
     unsigned max_block_insns = 64;
     bool dump_ir = false;  // print each block's IR (after passes) to the log
+    bool superblocks = true;  // tiered: go on past strongly biased branches
     ir::PassOptions passes;
 };
 
@@ -55,6 +56,11 @@ class Jit {
                                                       const JitOptions& opts);
 
     JitBlock* find(uint64_t pc) const { return cache_->find(pc); }
+    // Superblocks (user mode): where the lifter learns branch biases.
+    void set_branch_profile(int (*bias)(const void*, uint64_t), const void* ctx) {
+        bias_ = bias;
+        bias_ctx_ = ctx;
+    }
     // Compiles the block at pc once; nullptr if it cannot be compiled (the first
     // instruction is one the IR leaves to the interpreter), remembered so it is
     // not tried again until the next flush.
@@ -110,6 +116,8 @@ class Jit {
     EnterFn enter_ = nullptr;
     std::unordered_set<uint64_t> failed_;
     ExitRecord fault_exit_, stop_exit_, resume_exit_;
+    int (*bias_)(const void*, uint64_t) = nullptr;
+    const void* bias_ctx_ = nullptr;
     JitStats stats_;
 };
 

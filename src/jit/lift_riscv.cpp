@@ -475,6 +475,7 @@ ir::Block lift_riscv(CodeReader read, const void* ctx, uint64_t pc, const LiftOp
     b.pc = pc;
     Lifter l(b, opts);
     uint64_t at = pc;
+    uint64_t bb_start = pc;  // the basic block being lifted (superblocks hold several)
     while (b.guest_insns < opts.max_insns) {
         uint16_t low, high;
         if (!read(ctx, at, low)) break;
@@ -492,7 +493,28 @@ ir::Block lift_riscv(CodeReader read, const void* ctx, uint64_t pc, const LiftOp
         if (!l.lift(d, at, ends)) break;
         ++b.guest_insns;
         at += d.len;
-        if (ends) return b;
+        if (ends) {
+            // Superblock: go on along a strongly biased forward branch within the
+            // page; the other way becomes a side exit.
+            const ir::Terminal t = b.term;
+            const int bias = t.kind == ir::Terminal::Kind::Branch && opts.branch_bias
+                                 ? opts.branch_bias(opts.bias_ctx, bb_start)
+                                 : 0;
+            const uint64_t likely = bias > 0 ? t.taken : t.fallthrough;
+            const uint64_t branch_pc = at - d.len;
+            if (bias == 0 || likely <= branch_pc || ((likely ^ pc) >> 12) != 0 ||
+                b.guest_insns >= opts.max_insns)
+                return b;
+            ir::Builder ir(b);
+            const ir::Value x = ir.emit(bias > 0 ? ir::Opcode::ExitIfNot : ir::Opcode::ExitIf,
+                                        t.value, ir::kNoValue, ir::kNoValue,
+                                        static_cast<int64_t>(bias > 0 ? t.fallthrough : t.taken));
+            b.insts[x].insn = static_cast<uint16_t>(b.guest_insns - 1);
+            b.insts[x].insn_len = static_cast<uint8_t>(d.len);
+            b.term = {};
+            at = bb_start = likely;
+            continue;
+        }
         // Stay within one guest page, like the interpreter's blocks.
         if ((at & 0xfff) == 0 || straddles) break;
     }

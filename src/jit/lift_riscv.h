@@ -20,6 +20,10 @@ struct LiftOptions {
     // F/D add, sub, mul, div, sqrt and compares as IR ops the backend runs in
     // SSE (RNE only, exact helpers as the slow path) rather than helper calls.
     bool inline_fp = true;
+    // Superblocks: for the basic block starting at pc, +1 when its branch is
+    // nearly always taken, -1 when nearly always not, 0 otherwise (or unknown).
+    int (*branch_bias)(const void* ctx, uint64_t block_pc) = nullptr;
+    const void* bias_ctx = nullptr;
 };
 
 // Reads the 16-bit parcel of guest code at pc; false if it cannot be read (the

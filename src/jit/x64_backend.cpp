@@ -130,6 +130,15 @@ class Emitter : public CodeGenerator {
     void live_caller_saved(Value k, SlowPath& sp) const;
     void emit_slow_paths();
     void probe_fetch_cache();
+    // Side exits: a jcc to a stub that drops the unexecuted instructions from
+    // instret, then a patchable jump (to the engine until linked).
+    struct SideExit {
+        Value k;
+        Label stub;
+    };
+    std::vector<std::unique_ptr<SideExit>> side_;
+    void side_exit(Value k);
+    void emit_side_exits();
     // On a jump or fetch cache hit, about to jump: counts it (clobbers rax).
     void count_probe_hit() {
         if (!ctx_.probe_hits) return;
@@ -410,6 +419,46 @@ void Emitter::guard_fp(Value k) {
     or_(dword[rax], kFs);
     bts(qword[rax], 63);  // SD
     guard_fails_.emplace_back(k, std::move(fail));
+}
+
+void Emitter::side_exit(Value k) {
+    const ir::Inst& in = b_.insts[k];
+    const Loc& l = loc_[in.args[0]];
+    if (l.kind == Loc::Reg) {
+        test(kAlloc[l.reg], kAlloc[l.reg]);
+    } else {
+        load(rax, in.args[0]);
+        test(rax, rax);
+    }
+    auto s = std::make_unique<SideExit>();
+    s->k = k;
+    if (in.op == Opcode::ExitIf)
+        jnz(s->stub, T_NEAR);
+    else
+        jz(s->stub, T_NEAR);
+    side_.push_back(std::move(s));
+}
+
+void Emitter::emit_side_exits() {
+    for (size_t j = 0; j < side_.size(); ++j) {
+        const ir::Inst& in = b_.insts[side_[j]->k];
+        ExitRecord& x = jb_.side_exits[j];
+        x.target_pc = static_cast<uint64_t>(in.imm);
+        L(side_[j]->stub);
+        const uint32_t not_retired = b_.guest_insns - in.insn - 1;
+        if (not_retired)
+            sub(qword[rbx + static_cast<int>(offsetof(riscv::Cpu, instret))], not_retired);
+        Label to_engine;
+        jmp(to_engine, T_NEAR);
+        x.patch = const_cast<uint8_t*>(getCurr()) - 4;
+        L(to_engine);
+        if (ctx_.memory == MemoryMode::SoftTlb && ctx_.fetch_cache && ((x.target_pc ^ b_.pc) >> 12) != 0) {
+            mov(rax, x.target_pc);
+            probe_fetch_cache();
+        }
+        mov(rax, reinterpret_cast<uint64_t>(&x));
+        jmp(reinterpret_cast<const void*>(ctx_.epilogue), T_NEAR);
+    }
 }
 
 void Emitter::emit_slow_paths() {
@@ -904,6 +953,8 @@ void Emitter::emit_inst(Value k) {
         case Opcode::Call2:
         case Opcode::Call3: call(k); return;
         case Opcode::GuardFp: guard_fp(k); return;
+        case Opcode::ExitIf:
+        case Opcode::ExitIfNot: side_exit(k); return;
         case Opcode::FAdd:
         case Opcode::FSub:
         case Opcode::FMul:
@@ -987,6 +1038,7 @@ void Emitter::terminal() {
         mov(rax, reinterpret_cast<uint64_t>(&jb_.exits[e]));
         jmp(reinterpret_cast<const void*>(ctx_.epilogue), T_NEAR);
     }
+    emit_side_exits();
     emit_slow_paths();
 }
 
@@ -1076,6 +1128,10 @@ std::unique_ptr<JitBlock> compile_x64(const ir::Block& b, CodeCache& cache,
     jb->pc = b.pc;
     jb->guest_insns = b.guest_insns;
     for (auto& e : jb->exits) e.from = jb.get();
+    size_t sides = 0;
+    for (const ir::Inst& in : b.insts) sides += in.op == Opcode::ExitIf || in.op == Opcode::ExitIfNot;
+    jb->side_exits.resize(sides);
+    for (auto& e : jb->side_exits) e.from = jb.get();
     // Whatever room is left, up to the per-block budget: a block that does not
     // fit a nearly full cache makes it "full"; one that overflows the whole
     // budget is left to the interpreter.

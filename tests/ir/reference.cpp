@@ -149,6 +149,13 @@ Outcome interpret(const Block& b, const uint64_t (&regs)[64]) {
                 break;
             }
             case Opcode::GuardFp: break;  // system mode's FS check: never leaves here
+            case Opcode::ExitIf:
+            case Opcode::ExitIfNot:
+                if ((arg(0) != 0) == (in.op == Opcode::ExitIf)) {
+                    o.next_pc = uint64_t(in.imm);
+                    return o;
+                }
+                break;
             case Opcode::Call0:
             case Opcode::Call1:
             case Opcode::Call2:
