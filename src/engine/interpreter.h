@@ -64,7 +64,13 @@ class Interpreter {
     // at least 15 times in 16, -1 not taken as often, 0 otherwise or too few.
     int branch_bias(uint64_t pc);
     // The pc of the memory instruction that faulted last (after a host fault).
-    uint64_t fault_pc() const { return fault_insn_ ? fault_insn_->pc : cpu_.pc; }
+    // The guest pc of a host fault in the interpreter; counts the instructions
+    // of the block that retired before it (instret is added at block ends).
+    uint64_t fault_pc() {
+        if (!fault_insn_) return cpu_.pc;
+        cpu_.instret += fault_insn_->retired - 1u;
+        return fault_insn_->pc;
+    }
     // Asks a running run() to return at the next block boundary (any thread,
     // async-signal-safe).
     void request_exit() {

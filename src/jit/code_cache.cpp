@@ -9,12 +9,17 @@
 
 namespace xvm::jit {
 
-uint64_t JitBlock::fault_pc(uintptr_t host_pc) const {
+uint64_t JitBlock::fault_pc(uintptr_t host_pc, uint32_t* unretired) const {
     const auto off = static_cast<uint32_t>(host_pc - reinterpret_cast<uintptr_t>(code));
     // The faulting instruction starts before the recorded "just past" offset.
     auto it = std::upper_bound(fault_sites.begin(), fault_sites.end(), off,
-                               [](uint32_t o, const auto& s) { return o < s.first; });
-    return it != fault_sites.end() ? it->second : pc;
+                               [](uint32_t o, const FaultSite& s) { return o < s.offset; });
+    if (it == fault_sites.end()) {
+        if (unretired) *unretired = 0;
+        return pc;
+    }
+    if (unretired) *unretired = guest_insns - it->insn;
+    return it->pc;
 }
 
 Result<std::unique_ptr<CodeCache>> CodeCache::create(size_t bytes) {

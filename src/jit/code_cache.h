@@ -38,9 +38,17 @@ struct JitBlock {
     // A superblock's side exits, sized before its code is emitted (records must
     // not move: compiled code and the engine point at them).
     std::vector<ExitRecord> side_exits;
-    // Code offset just past each guest memory access -> the guest pc it belongs to.
-    std::vector<std::pair<uint32_t, uint64_t>> fault_sites;
-    uint64_t fault_pc(uintptr_t host_pc) const;
+    // Each guest memory access: the code offset just past it, the guest pc and
+    // the index of its instruction in the block.
+    struct FaultSite {
+        uint32_t offset;
+        uint32_t insn;
+        uint64_t pc;
+    };
+    std::vector<FaultSite> fault_sites;
+    // The guest pc of a fault at host_pc, and how many of the block's
+    // instructions (counted on entry) did not retire.
+    uint64_t fault_pc(uintptr_t host_pc, uint32_t* unretired = nullptr) const;
 };
 
 class CodeCache {

@@ -151,9 +151,13 @@ void Jit::flush() {
     ++stats_.cache_flushes;
 }
 
-uint64_t Jit::fault_pc(uintptr_t host_pc) const {
+uint64_t Jit::fault_pc(uintptr_t host_pc) {
     const JitBlock* b = cache_->find_host(host_pc);
-    return b ? b->fault_pc(host_pc) : cpu_.pc;
+    if (!b) return cpu_.pc;
+    uint32_t unretired = 0;
+    const uint64_t pc = b->fault_pc(host_pc, &unretired);
+    cpu_.instret -= unretired;
+    return pc;
 }
 
 }  // namespace xvm::jit

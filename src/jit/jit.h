@@ -95,7 +95,8 @@ class Jit {
     bool has_room() const { return cache_->free() >= kMaxBlockCode; }
     bool owns(uintptr_t host_pc) const { return cache_->contains(host_pc); }
     // The guest pc of a faulting memory access at host_pc in compiled code.
-    uint64_t fault_pc(uintptr_t host_pc) const;
+    // ... and takes the instructions that did not retire off cpu.instret.
+    uint64_t fault_pc(uintptr_t host_pc);
 
     const JitStats& stats() const { return stats_; }
     size_t code_used() const { return cache_->used(); }

@@ -55,8 +55,9 @@ class Emitter : public CodeGenerator {
                void (Emitter::*op_ri)(const Operand&, int));
     void compare(Value k, void (Emitter::*setcc)(const Operand&));
     void divide(Value k, bool is_signed, bool want_rem);
-    void memory_site(uint64_t pc) {
-        jb_.fault_sites.emplace_back(static_cast<uint32_t>(getSize()), pc);
+    void memory_site(const ir::Inst& in) {
+        jb_.fault_sites.push_back(
+            {static_cast<uint32_t>(getSize()), in.insn, static_cast<uint64_t>(in.imm)});
     }
     void call(Value k);
     void terminal();
@@ -920,7 +921,7 @@ void Emitter::emit_inst(Value k) {
                 case Opcode::Load32U: mov(d.cvt32(), dword[r12 + rax]); break;
                 default: mov(d, qword[r12 + rax]); break;
             }
-            memory_site(static_cast<uint64_t>(in.imm));
+            memory_site(in);
             put(k, d);
             return;
         }
@@ -946,7 +947,7 @@ void Emitter::emit_inst(Value k) {
                 default: mov(qword[r12 + rax], v); break;
             }
         }
-            memory_site(static_cast<uint64_t>(in.imm));
+            memory_site(in);
             return;
         case Opcode::Call0:
         case Opcode::Call1:
