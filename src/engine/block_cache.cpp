@@ -29,6 +29,27 @@ Block* BlockCache::allocate(uint32_t n) {
     return b;
 }
 
+Block* BlockCache::build(uint64_t pc, uint64_t end, const Insn* insns, uint32_t n, bool ended,
+                         const void* end_handler) {
+    // n instructions, maybe a synthetic end, and one slot holding the links.
+    Block* b = allocate(n + 2);
+    b->pc = pc;
+    b->end_pc = end;
+    b->count = n;
+    b->has_end = !ended;
+    std::memcpy(b->insns, insns, sizeof(Insn) * n);
+    if (!ended) {
+        Insn& e = b->insns[n];
+        std::memset(&e, 0, sizeof e);
+        e.handler = end_handler;
+        e.pc = end;
+        e.retired = static_cast<uint16_t>(n);
+    }
+    b->links() = BlockLinks{};
+    b->first_handler = b->insns[0].handler;
+    return b;
+}
+
 void BlockCache::flush() {
     map_.clear();
     std::memset(jump_cache_, 0, sizeof jump_cache_);

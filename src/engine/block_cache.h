@@ -25,6 +25,11 @@ class BlockCache {
     }
     // Storage for a new block with `n` instruction slots; registered by insert().
     Block* allocate(uint32_t n);
+    // A block of the n decoded instructions at [pc, end): ended by its last one,
+    // or else by a synthetic end dispatched to `end_handler`; empty links.
+    // Registered by insert().
+    Block* build(uint64_t pc, uint64_t end, const Insn* insns, uint32_t n, bool ended,
+                 const void* end_handler);
     void insert(Block* b) {
         map_[b->pc] = b;
         jump_cache_[index(b->pc)] = b;

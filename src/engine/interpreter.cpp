@@ -65,22 +65,7 @@ Block* Interpreter::build_block(uint64_t pc) {
         if ((at & mem::AddressSpace::kPageMask) == 0 && n > 0) break;
     }
     if (n == 0) return nullptr;
-    // n instructions, maybe a synthetic end, and one slot holding the links.
-    Block* b = cache_.allocate(n + 2);
-    b->pc = pc;
-    b->end_pc = at;
-    b->count = n;
-    b->has_end = !ended;
-    std::memcpy(b->insns, tmp, sizeof(Insn) * n);
-    if (!ended) {
-        Insn& e = b->insns[n];
-        std::memset(&e, 0, sizeof e);
-        e.handler = labels_[kHandlerEnd];
-        e.pc = at;
-        e.retired = static_cast<uint16_t>(n);
-    }
-    b->links() = BlockLinks{};
-    b->first_handler = b->insns[0].handler;
+    Block* b = cache_.build(pc, at, tmp, n, ended, labels_[kHandlerEnd]);
     if (has_code_ && has_code_(has_code_ctx_, pc)) b->insns[0].handler = labels_[kHandlerJitEntry];
     cache_.insert(b);
     ++stats_.blocks_built;

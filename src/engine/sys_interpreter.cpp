@@ -217,29 +217,14 @@ Block* SysInterpreter::build_block(uint64_t pc, uint64_t block_pa, riscv::Fault&
     // compiled code. Only here and in run() is code flushed, so callers holding
     // blocks check code_epoch_ around lookup().
     if (cache_.blocks() > 200000 || (jit_ && !jit_->has_room())) flush_code();
-    BlockCache& cache = cache_;
-    Block* b = cache.allocate(n + 2);
-    b->pc = pc;
-    b->end_pc = at;
-    b->count = n;
-    b->has_end = !ended;
-    std::memcpy(b->insns, tmp, sizeof(Insn) * n);
-    if (!ended) {
-        Insn& e = b->insns[n];
-        std::memset(&e, 0, sizeof e);
-        e.handler = labels_[kHandlerEnd];
-        e.pc = at;
-        e.retired = static_cast<uint16_t>(n);
-    }
-    b->links() = BlockLinks{};
-    b->first_handler = b->insns[0].handler;
+    Block* b = cache_.build(pc, at, tmp, n, ended, labels_[kHandlerEnd]);
     b->pa = block_pa;
     b->page_gen = page_gen(block_pa);
     if (straddle_pa) {
         b->pa2 = straddle_pa & ~uint64_t{0xfff};
         b->page_gen2 = page_gen(straddle_pa);
     }
-    cache.insert(b);
+    cache_.insert(b);
     ++stats_.blocks_built;
     if (compile_all_) compile(b);
     return b;
