@@ -162,6 +162,8 @@ Stop Interpreter::execute(bool ignore_jit_entry) {
         T v_ = static_cast<T>(val);              \
         std::memcpy(HOST(addr), &v_, sizeof v_); \
     } while (0)
+// Branch outcomes feed the JIT's superblocks (Interpreter::branch_bias).
+#define BRANCH_PROFILE(outcome) ++const_cast<BlockLinks*>(LINKS(i))->outcome
 #include "engine/interp_dispatch.inc"
 #define STOP(reason, addr_, bits_)                         \
     do {                                                   \

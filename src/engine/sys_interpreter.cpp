@@ -459,6 +459,8 @@ SysInterpreter::Result SysInterpreter::execute() {
             if (mmu_.take_watch_hit(watch_pa)) goto watch_hit;                        \
         }                                                                             \
     } while (0)
+// System mode builds no superblocks: nothing to count.
+#define BRANCH_PROFILE(outcome) (void)0
 #include "engine/interp_dispatch.inc"
 #define TRAP(cause_, tval_)                                  \
     do {                                                     \
