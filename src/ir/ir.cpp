@@ -38,6 +38,41 @@ Value Builder::emit(Opcode op, Value a, Value b, Value c, int64_t imm) {
     return static_cast<Value>(b_.insts.size() - 1);
 }
 
+// Loads stay although they only produce a value: they can fault. Calls and
+// the inline FP ops update fflags.
+bool has_effect(Opcode op) {
+    switch (op) {
+        case Opcode::SetReg:
+        case Opcode::Load8S:
+        case Opcode::Load8U:
+        case Opcode::Load16S:
+        case Opcode::Load16U:
+        case Opcode::Load32S:
+        case Opcode::Load32U:
+        case Opcode::Load64:
+        case Opcode::Store8:
+        case Opcode::Store16:
+        case Opcode::Store32:
+        case Opcode::Store64:
+        case Opcode::Call0:
+        case Opcode::Call1:
+        case Opcode::Call2:
+        case Opcode::Call3:
+        case Opcode::FAdd:
+        case Opcode::FSub:
+        case Opcode::FMul:
+        case Opcode::FDiv:
+        case Opcode::FSqrt:
+        case Opcode::FEq:
+        case Opcode::FLt:
+        case Opcode::FLe:
+        case Opcode::GuardFp:
+        case Opcode::ExitIf:
+        case Opcode::ExitIfNot: return true;
+        default: return false;
+    }
+}
+
 std::string print(const Block& b) {
     std::string out = fmt::format("block {:#x} ({} guest instructions)\n", b.pc, b.guest_insns);
     for (size_t k = 0; k < b.insts.size(); ++k) {

@@ -25,6 +25,11 @@ struct OpInfo {
 };
 const OpInfo& info(Opcode op);
 
+// Whether executing the op matters beyond its result: guest state, memory,
+// fflags, faults (loads stay although they only produce a value: a fault is
+// part of the guest's behaviour), or leaving the block.
+bool has_effect(Opcode op);
+
 using Value = uint32_t;  // index of the producing instruction in Block::insts
 inline constexpr Value kNoValue = ~0u;
 

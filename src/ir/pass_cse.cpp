@@ -10,12 +10,10 @@ namespace xvm::ir {
 
 namespace {
 
+// A value computed from its arguments alone (GetReg reads state that SetReg
+// changes).
 bool pure(Opcode op) {
-    if (op == Opcode::Nop || op == Opcode::GetReg || op == Opcode::SetReg) return false;
-    if (op >= Opcode::Load8S && op <= Opcode::Store64) return false;  // memory: may fault
-    if (op >= Opcode::Call0 && op <= Opcode::Call3) return false;     // helpers touch fflags
-    if (op >= Opcode::FAdd && op <= Opcode::FLe) return false;        // so do these
-    return info(op).result == Type::I64;
+    return op != Opcode::GetReg && !has_effect(op) && info(op).result == Type::I64;
 }
 
 struct Key {
