@@ -126,9 +126,14 @@ class Emitter : public CodeGenerator {
     void fp_inline(Value k);
     void emit_fp_slow(FpSlow& s);
     void load_loc(const Reg64& dst, const Loc& l, Value v);
+    void call_helper(const ir::Inst& in, const Loc* args, const Value* argv, unsigned nargs);
     void tlb_load(Value k);
     void tlb_store(Value k, const Reg64& v);
-    void live_caller_saved(Value k, SlowPath& sp) const;
+    // The caller-saved registers whose values outlive op k: saved[r] = the value
+    // register r holds, or -1. An out-of-line call saves and restores them.
+    void live_caller_saved(Value k, int32_t (&saved)[kNumAlloc]) const;
+    void save_regs(const int32_t (&saved)[kNumAlloc]);
+    void restore_regs(const int32_t (&saved)[kNumAlloc]);
     void emit_slow_paths();
     void probe_fetch_cache();
     // Side exits: a jcc to a stub that drops the unexecuted instructions from
@@ -149,9 +154,19 @@ class Emitter : public CodeGenerator {
     void leave_at(Value k, const ExitRecord* exit, bool after);
 };
 
-void Emitter::live_caller_saved(Value k, SlowPath& sp) const {
+void Emitter::save_regs(const int32_t (&saved)[kNumAlloc]) {
     for (int r = 0; r < kNumAlloc; ++r)
-        sp.saved[r] = owner_[r] >= 0 && owner_[r] != static_cast<int>(k) && kCallerSaved[r] &&
+        if (saved[r] >= 0) mov(slot(static_cast<unsigned>(saved[r])), kAlloc[r]);
+}
+
+void Emitter::restore_regs(const int32_t (&saved)[kNumAlloc]) {
+    for (int r = 0; r < kNumAlloc; ++r)
+        if (saved[r] >= 0) mov(kAlloc[r], slot(static_cast<unsigned>(saved[r])));
+}
+
+void Emitter::live_caller_saved(Value k, int32_t (&saved)[kNumAlloc]) const {
+    for (int r = 0; r < kNumAlloc; ++r)
+        saved[r] = owner_[r] >= 0 && owner_[r] != static_cast<int>(k) && kCallerSaved[r] &&
                               last_use_[owner_[r]] > static_cast<int32_t>(k)
                           ? owner_[r]
                           : -1;
@@ -182,7 +197,7 @@ void Emitter::tlb_load(Value k) {
     const unsigned size = access_size(in.op);
     auto sp = std::make_unique<SlowPath>();
     sp->k = k;
-    live_caller_saved(k, *sp);
+    live_caller_saved(k, sp->saved);
     mov(ecx, eax);
     shr(ecx, tlb::kIndexShift);
     and_(ecx, tlb::kIndexMask);
@@ -212,7 +227,7 @@ void Emitter::tlb_store(Value k, const Reg64& v) {
     const unsigned size = access_size(in.op);
     auto sp = std::make_unique<SlowPath>();
     sp->k = k;
-    live_caller_saved(k, *sp);
+    live_caller_saved(k, sp->saved);
     for (int r = 0; r < kNumAlloc; ++r)
         if (kAlloc[r].getIdx() == v.getIdx()) sp->value_reg = static_cast<int8_t>(r);
     mov(edx, eax);
@@ -284,7 +299,6 @@ void Emitter::load_loc(const Reg64& dst, const Loc& l, Value v) {
 // single not properly NaN-boxed) goes to the exact helper.
 void Emitter::fp_inline(Value k) {
     const ir::Inst& in = b_.insts[k];
-    const auto helper = static_cast<Helper>(in.imm & 0xffff);
     const unsigned rm = (in.imm >> 16) & 0xff;
     const bool single = (in.imm >> 24) & 1;
     const unsigned nargs = ir::info(in.op).nargs;
@@ -295,10 +309,7 @@ void Emitter::fp_inline(Value k) {
         sp->args[a] = loc_[in.args[a]];
         sp->argv[a] = in.args[a];
     }
-    SlowPath tmp;
-    live_caller_saved(k, tmp);
-    std::copy(std::begin(tmp.saved), std::end(tmp.saved), std::begin(sp->saved));
-    (void)helper;
+    live_caller_saved(k, sp->saved);
 
     const int fflags = static_cast<int>(offsetof(riscv::Cpu, fflags));
     if (rm == 7) {
@@ -390,22 +401,11 @@ void Emitter::fp_inline(Value k) {
 void Emitter::emit_fp_slow(FpSlow& s) {
     const ir::Inst& in = b_.insts[s.k];
     L(s.slow);
-    for (int r = 0; r < kNumAlloc; ++r)
-        if (s.saved[r] >= 0) mov(slot(static_cast<unsigned>(s.saved[r])), kAlloc[r]);
+    save_regs(s.saved);
     // Arguments where they were at the op (their registers may hold the same
     // values still; a caller-saved one was just saved, not clobbered).
-    for (unsigned a = 0; a < s.nargs; ++a) {
-        load_loc(rax, s.args[a], s.argv[a]);
-        mov(slot(kMaxValues + a), rax);
-    }
-    mov(rsi, slot(kMaxValues + 0));
-    if (s.nargs > 1) mov(rdx, slot(kMaxValues + 1));
-    mov(rdi, rbx);
-    mov(r8, static_cast<uint64_t>((in.imm >> 16) & 0xff));
-    mov(rax, reinterpret_cast<uint64_t>(helper_fn(static_cast<Helper>(in.imm & 0xffff))));
-    CodeGenerator::call(rax);
-    for (int r = 0; r < kNumAlloc; ++r)
-        if (s.saved[r] >= 0) mov(kAlloc[r], slot(static_cast<unsigned>(s.saved[r])));
+    call_helper(in, s.args, s.argv, s.nargs);
+    restore_regs(s.saved);
     jmp(s.back, T_NEAR);
 }
 
@@ -473,8 +473,7 @@ void Emitter::emit_slow_paths() {
         const bool is_load = in.op <= Opcode::Load64;
         const unsigned size = access_size(in.op);
         L(sp->slow);
-        for (int r = 0; r < kNumAlloc; ++r)
-            if (sp->saved[r] >= 0) mov(slot(static_cast<unsigned>(sp->saved[r])), kAlloc[r]);
+        save_regs(sp->saved);
         if (is_load) {
             const bool sign = in.op == Opcode::Load8S || in.op == Opcode::Load16S || in.op == Opcode::Load32S;
             mov(rsi, rax);
@@ -500,8 +499,7 @@ void Emitter::emit_slow_paths() {
             cmp(rax, kSlowStop);
             je(stop, T_NEAR);
         }
-        for (int r = 0; r < kNumAlloc; ++r)
-            if (sp->saved[r] >= 0) mov(kAlloc[r], slot(static_cast<unsigned>(sp->saved[r])));
+        restore_regs(sp->saved);
         if (is_load && sp->dest_reg >= 0) mov(kAlloc[sp->dest_reg], rax);
         jmp(sp->back, T_NEAR);
         L(fault);
@@ -700,31 +698,34 @@ void Emitter::divide(Value k, bool is_signed, bool want_rem) {
     put(k, rax);
 }
 
-void Emitter::call(Value k) {
-    const ir::Inst& in = b_.insts[k];
-    const unsigned nargs = ir::info(in.op).nargs;
-    // Keep values that outlive the call: save caller-saved registers to their slots.
-    bool saved[kNumAlloc] = {};
-    for (int r = 0; r < kNumAlloc; ++r) {
-        if (owner_[r] >= 0 && owner_[r] != static_cast<int>(k) && kCallerSaved[r] &&
-            last_use_[owner_[r]] > static_cast<int32_t>(k)) {
-            mov(slot(static_cast<unsigned>(owner_[r])), kAlloc[r]);
-            saved[r] = true;
-        }
-    }
+// Calls op `in`'s semantic helper (in.imm: helper id | rm << 16) with the cpu,
+// the arguments where `args` says they are, and rm; the result is in rax.
+void Emitter::call_helper(const ir::Inst& in, const Loc* args, const Value* argv, unsigned nargs) {
     // Stage arguments in scratch slots first: sources may sit in argument registers.
     for (unsigned a = 0; a < nargs; ++a) {
-        load(rax, in.args[a]);
+        load_loc(rax, args[a], argv[a]);
         mov(slot(kMaxValues + a), rax);
     }
     const Reg64 arg_regs[3] = {rsi, rdx, rcx};
     for (unsigned a = 0; a < nargs; ++a) mov(arg_regs[a], slot(kMaxValues + a));
     mov(rdi, rbx);
-    mov(r8, static_cast<uint64_t>(in.imm >> 16));
+    mov(r8, static_cast<uint64_t>((in.imm >> 16) & 0xff));
     mov(rax, reinterpret_cast<uint64_t>(helper_fn(static_cast<Helper>(in.imm & 0xffff))));
     CodeGenerator::call(rax);
-    for (int r = 0; r < kNumAlloc; ++r)
-        if (saved[r]) mov(kAlloc[r], slot(static_cast<unsigned>(owner_[r])));
+}
+
+void Emitter::call(Value k) {
+    const ir::Inst& in = b_.insts[k];
+    const unsigned nargs = ir::info(in.op).nargs;
+    // Keep values that outlive the call: save caller-saved registers to their slots.
+    int32_t saved[kNumAlloc];
+    live_caller_saved(k, saved);
+    save_regs(saved);
+    Loc args[3];
+    for (unsigned a = 0; a < nargs; ++a) args[a] = loc_[in.args[a]];
+    call_helper(in, args, in.args, nargs);
+    restore_regs(saved);
+    rax_holds_ = ir::kNoValue;
     put(k, rax);
 }
 
