@@ -145,6 +145,7 @@ class Emitter : public CodeGenerator {
     std::vector<std::unique_ptr<SideExit>> side_;
     void side_exit(Value k);
     void emit_side_exits();
+    void leave_for(const ExitRecord& x, bool direct);
     // On a jump or fetch cache hit, about to jump: counts it (clobbers rax).
     void count_probe_hit() {
         if (!ctx_.probe_hits) return;
@@ -440,6 +441,19 @@ void Emitter::side_exit(Value k) {
     side_.push_back(std::move(s));
 }
 
+// Returns exit record x to the engine. A direct jump to another page cannot be
+// linked (its mapping must be checked), but the fetch cache (system mode) knows
+// whether its target still holds: then compiled code goes straight on.
+void Emitter::leave_for(const ExitRecord& x, bool direct) {
+    if (direct && ctx_.memory == MemoryMode::SoftTlb && ctx_.fetch_cache &&
+        ((x.target_pc ^ b_.pc) >> 12) != 0) {
+        mov(rax, x.target_pc);
+        probe_fetch_cache();
+    }
+    mov(rax, reinterpret_cast<uint64_t>(&x));
+    jmp(reinterpret_cast<const void*>(ctx_.epilogue), T_NEAR);
+}
+
 void Emitter::emit_side_exits() {
     for (size_t j = 0; j < side_.size(); ++j) {
         const ir::Inst& in = b_.insts[side_[j]->k];
@@ -453,12 +467,7 @@ void Emitter::emit_side_exits() {
         jmp(to_engine, T_NEAR);
         x.patch = const_cast<uint8_t*>(getCurr()) - 4;
         L(to_engine);
-        if (ctx_.memory == MemoryMode::SoftTlb && ctx_.fetch_cache && ((x.target_pc ^ b_.pc) >> 12) != 0) {
-            mov(rax, x.target_pc);
-            probe_fetch_cache();
-        }
-        mov(rax, reinterpret_cast<uint64_t>(&x));
-        jmp(reinterpret_cast<const void*>(ctx_.epilogue), T_NEAR);
+        leave_for(x, true);
     }
 }
 
@@ -1029,16 +1038,7 @@ void Emitter::terminal() {
     }
     for (int e = 0; e < 3; ++e) {
         L(exit_stub_[e]);
-        // A direct jump to another page cannot be linked (its mapping must be
-        // checked), but the fetch cache knows whether it still holds.
-        const ExitRecord& x = jb_.exits[e];
-        if (e < 2 && ctx_.memory == MemoryMode::SoftTlb && ctx_.fetch_cache && !x.indirect &&
-            x.target_pc && ((x.target_pc ^ b_.pc) >> 12) != 0) {
-            mov(rax, x.target_pc);
-            probe_fetch_cache();
-        }
-        mov(rax, reinterpret_cast<uint64_t>(&jb_.exits[e]));
-        jmp(reinterpret_cast<const void*>(ctx_.epilogue), T_NEAR);
+        leave_for(jb_.exits[e], e < 2 && !jb_.exits[e].indirect && jb_.exits[e].target_pc);
     }
     emit_side_exits();
     emit_slow_paths();
