@@ -24,6 +24,14 @@ namespace sem = riscv::sem;
 
 namespace {
 
+// Whether a direct transfer from code at `from` may go straight to block `to`
+// from now on (interpreted link or patched jump). Only within one virtual page:
+// entering a page from elsewhere goes through the fetch cache or lookup(),
+// which check the mapping; a block across the page end always does.
+bool may_chain(uint64_t from, const Block* to) {
+    return ((from ^ to->pc) >> 12) == 0 && !to->pa2;
+}
+
 // System mode also ends blocks at privileged and CSR instructions: they may
 // change privilege, translation or interrupt state the rest of a block assumes.
 bool ends_block(Op op) {
@@ -324,10 +332,7 @@ SysInterpreter::Result SysInterpreter::run_compiled(Block* b, Block*& next) {
             next = n;
             return {Stop::Continue};
         }
-        // Same rule as interpreted links: only within one virtual page, which
-        // was checked when compiled code entered it.
-        if (!r->indirect && code_epoch_ == epoch && ((r->target_pc ^ r->from->pc) >> 12) == 0 &&
-            !n->pa2) {
+        if (!r->indirect && code_epoch_ == epoch && may_chain(r->from->pc, n)) {
             jit_->link(r, n->jit);
             ++stats_.jit_links;
         }
@@ -539,10 +544,7 @@ block_end_slow:
         }
         if (hot_threshold_ && !n->jit && !n->jit_failed && (hot || ++n->exec_count >= hot_threshold_))
             compile(n);
-        // Only transfers within the same virtual page are chained: entering a page
-        // from elsewhere always goes through lookup(), which checks the mapping.
-        // A block across the page end is always entered through the checks.
-        if (slot < 2 && code_epoch_ == epoch && ((next_pc ^ i->pc) >> 12) == 0 && !n->pa2)
+        if (slot < 2 && code_epoch_ == epoch && may_chain(i->pc, n))
             const_cast<BlockLinks*>(LINKS(i))->next[slot] = n->insns;
         i = n->insns;
         DISPATCH();
