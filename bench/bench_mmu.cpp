@@ -45,15 +45,15 @@ constexpr uint64_t kCsrSatp = 0x180, kCsrPmpcfg0 = 0x3a0, kCsrPmpaddr0 = 0x3b0;
 enum : uint64_t { V = 1, R = 2, W = 4, X = 8, A = 64, D = 128 };
 
 // Virtual layout (Sv39 and Sv48 alike):
-constexpr uint64_t kVa4k = 0x4000'0000;      // 512 4 KiB pages -> kRam + 16 MiB
+constexpr uint64_t kVa4k = 0x4000'0000;  // 512 4 KiB pages -> kRam + 16 MiB
 constexpr uint64_t kPa4k = kRam + (16ull << 20);
 constexpr uint64_t kPages4k = 512;
-constexpr uint64_t kVa2m = 0x1'0000'0000;    // 16 2 MiB pages -> kRam + 32 MiB
+constexpr uint64_t kVa2m = 0x1'0000'0000;  // 16 2 MiB pages -> kRam + 32 MiB
 constexpr uint64_t kPa2m = kRam + (32ull << 20);
 constexpr uint64_t kPages2m = 16;
-constexpr uint64_t kVa1g = 0x20'0000'0000;   // one 1 GiB page -> kRam (RAM is its first 128 MiB)
-constexpr uint64_t kVaMmio = 0x3000'0000;    // one 4 KiB page -> the device
-constexpr uint64_t kDevBase = 0x1000'0000;   // where the UART is on virt
+constexpr uint64_t kVa1g = 0x20'0000'0000;  // one 1 GiB page -> kRam (RAM is its first 128 MiB)
+constexpr uint64_t kVaMmio = 0x3000'0000;   // one 4 KiB page -> the device
+constexpr uint64_t kDevBase = 0x1000'0000;  // where the UART is on virt
 
 [[noreturn]] void die(const char* what) {
     std::fprintf(stderr, "bench_mmu: %s\n", what);
@@ -97,9 +97,12 @@ struct Rig {
         ram = std::move(*r);
         bus.set_ram(ram.get());
         // The virt board's MMIO map (test finisher/syscon, RTC, CLINT, PLIC, UART, virtio).
-        const struct { uint64_t base, size; const char* name; } map_[] = {
-            {0x10'0000, 0x1000, "syscon"},       {0x10'1000, 0x1000, "rtc"},
-            {0x200'0000, 0x10000, "clint"},      {0xc00'0000, 0x600000, "plic"},
+        const struct {
+            uint64_t base, size;
+            const char* name;
+        } map_[] = {
+            {0x10'0000, 0x1000, "syscon"},  {0x10'1000, 0x1000, "rtc"},
+            {0x200'0000, 0x10000, "clint"}, {0xc00'0000, 0x600000, "plic"},
             {kDevBase, 0x1000, "regfile"},
         };
         for (const auto& d : map_) add(d.base, d.size, d.name);
@@ -173,7 +176,8 @@ Rig& rig() {
 void per_op(benchmark::State& state, const char* name, uint64_t ops_per_iter) {
     const double n = static_cast<double>(state.iterations()) * static_cast<double>(ops_per_iter);
     state.SetItemsProcessed(static_cast<int64_t>(n));
-    state.counters[name] = benchmark::Counter(n, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters[name] =
+        benchmark::Counter(n, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 enum Page { k4K = 0, k2M = 1, k1G = 2 };
@@ -191,7 +195,9 @@ std::vector<uint64_t> addresses(Page p, uint64_t seed = 42) {
         switch (p) {
             case k4K: va = kVa4k + j * 4096 + off; break;
             case k2M: va = kVa2m + ((j % kPages2m) << 21) + (j / kPages2m) * 4096 + off; break;
-            case k1G: va = kVa1g + (16ull << 20) + j * 4096 + off; break;  // = the 4 KiB set's frames
+            case k1G:
+                va = kVa1g + (16ull << 20) + j * 4096 + off;
+                break;  // = the 4 KiB set's frames
         }
     }
     return a;
@@ -235,7 +241,8 @@ void BM_Translate(benchmark::State& state) {
         for (uint64_t va : addr) {
             uint64_t pa;
             Fault f;
-            if (!r.mmu->translate(va, Access::Read, Priv::S, pa, f)) [[unlikely]] die("translate faulted");
+            if (!r.mmu->translate(va, Access::Read, Priv::S, pa, f)) [[unlikely]]
+                die("translate faulted");
             sum += pa;
         }
         benchmark::DoNotOptimize(sum);
@@ -256,7 +263,8 @@ void BM_TranslateSv48(benchmark::State& state) {
         for (uint64_t va : addr) {
             uint64_t pa;
             Fault f;
-            if (!r.mmu->translate(va, Access::Read, Priv::S, pa, f)) [[unlikely]] die("translate faulted");
+            if (!r.mmu->translate(va, Access::Read, Priv::S, pa, f)) [[unlikely]]
+                die("translate faulted");
             sum += pa;
         }
         benchmark::DoNotOptimize(sum);
@@ -305,9 +313,11 @@ void BM_SlowRam(benchmark::State& state) {
         for (uint64_t va : addr) {
             Fault f;
             uint64_t v = va;
-            r.mmu->data_tlb().entry(va) = {mem::Tlb::kInvalid, mem::Tlb::kInvalid, mem::Tlb::kInvalid, 0};
+            r.mmu->data_tlb().entry(va) = {mem::Tlb::kInvalid, mem::Tlb::kInvalid,
+                                           mem::Tlb::kInvalid, 0};
             const bool ok = store ? r.mmu->store(va, 8, v, f) : r.mmu->load(va, 8, v, f);
-            if (!ok) [[unlikely]] die("RAM access faulted");
+            if (!ok) [[unlikely]]
+                die("RAM access faulted");
             sum += v;
         }
         benchmark::DoNotOptimize(sum);
@@ -337,7 +347,8 @@ void BM_SlowMmio(benchmark::State& state) {
             Fault f;
             uint64_t v = va;
             const bool ok = store ? r.mmu->store(va, 4, v, f) : r.mmu->load(va, 4, v, f);
-            if (!ok) [[unlikely]] die("MMIO access faulted");
+            if (!ok) [[unlikely]]
+                die("MMIO access faulted");
             sum += v;
         }
         benchmark::DoNotOptimize(sum);
@@ -346,7 +357,8 @@ void BM_SlowMmio(benchmark::State& state) {
     per_op(state, "per_access", kBatch);
     const double n = static_cast<double>(state.iterations()) * kBatch;
     state.counters["walks_per_access"] = static_cast<double>(r.mmu->stats().walks - walks0) / n;
-    state.counters["mmio_per_access"] = static_cast<double>(r.mmu->stats().mmio_accesses - mmio0) / n;
+    state.counters["mmio_per_access"] =
+        static_cast<double>(r.mmu->stats().mmio_accesses - mmio0) / n;
 }
 BENCHMARK(BM_SlowMmio)->ArgsProduct({{8, 0}, {0, 1}})->ArgNames({"mode", "store"});
 
@@ -360,7 +372,8 @@ void BM_BusMmio(benchmark::State& state) {
         uint64_t sum = 0;
         for (uint64_t pa : addr) {
             uint64_t v;
-            if (!r.bus.read(pa, 4, v)) [[unlikely]] die("bus read failed");
+            if (!r.bus.read(pa, 4, v)) [[unlikely]]
+                die("bus read failed");
             sum += v;
         }
         benchmark::DoNotOptimize(sum);

@@ -45,12 +45,12 @@ using riscv::Priv;
 
 constexpr uint64_t kRam = 0x8000'0000;
 constexpr uint64_t kRamSize = 128ull << 20;
-constexpr uint64_t kTables = kRam + (1ull << 20);   // page tables from here (bump)
-constexpr uint64_t kData = kRam + (16ull << 20);    // the mapped pages' frames
-constexpr uint64_t kVa = 0x4000'0000;               // first mapped virtual page
-constexpr uint64_t kPages = 8192;                   // 32 MiB mapped with 4 KiB pages
+constexpr uint64_t kTables = kRam + (1ull << 20);  // page tables from here (bump)
+constexpr uint64_t kData = kRam + (16ull << 20);   // the mapped pages' frames
+constexpr uint64_t kVa = 0x4000'0000;              // first mapped virtual page
+constexpr uint64_t kPages = 8192;                  // 32 MiB mapped with 4 KiB pages
 constexpr unsigned kBatch = 1024;
-constexpr uint64_t kSwitchPages = 256;             // mapped by the second address space
+constexpr uint64_t kSwitchPages = 256;  // mapped by the second address space
 constexpr uint64_t kCsrSatp = 0x180, kCsrPmpcfg0 = 0x3a0, kCsrPmpaddr0 = 0x3b0;
 enum : uint64_t { V = 1, R = 2, W = 4, X = 8, A = 64, D = 128 };
 
@@ -94,7 +94,8 @@ struct Rig {
             const uint64_t va = kVa + i * 4096, pa = kData + i * 4096;
             map(root39, 3, va, pa, R | W | A | D);
             map(root48, 4, va, pa, R | W | A | D);
-            if (i < kSwitchPages) map(root39b, 3, va, kData + (kPages - 1 - i) * 4096, R | W | A | D);
+            if (i < kSwitchPages)
+                map(root39b, 3, va, kData + (kPages - 1 - i) * 4096, R | W | A | D);
         }
         std::memset(ram->host(kData), 0x5a, kPages * 4096);  // no first-touch faults later
         set_mode(8);
@@ -113,7 +114,8 @@ struct Rig {
     }
     void set_pte(uint64_t pa, uint64_t v) { std::memcpy(ram->host(pa), &v, 8); }
     // Maps va -> pa as a leaf at `leaf_level` (0: 4 KiB, 1: 2 MiB, 2: 1 GiB).
-    void map(uint64_t root, int levels, uint64_t va, uint64_t pa, uint64_t flags, int leaf_level = 0) {
+    void map(uint64_t root, int levels, uint64_t va, uint64_t pa, uint64_t flags,
+             int leaf_level = 0) {
         uint64_t table = root;
         for (int l = levels - 1; l > leaf_level; --l) {
             const uint64_t slot = table + ((va >> (12 + 9 * l)) & 0x1ff) * 8;
@@ -142,8 +144,10 @@ struct Rig {
     void switch_to(uint64_t satp, bool sets) {
         if (!ps.csr_write(cpu, kCsrSatp, satp)) die("cannot write satp");
         if (ps.take_effects() != riscv::PrivState::kAddressSpace) die("satp effect");
-        if (sets) mmu->switch_address_space();
-        else mmu->flush_all();
+        if (sets)
+            mmu->switch_address_space();
+        else
+            mmu->flush_all();
     }
     // Touches each page once through the slow path, so its TLB entry is filled.
     void warm(const std::vector<uint64_t>& vas) {
@@ -170,19 +174,22 @@ inline uint64_t load64(const mem::TlbEntry* tlb, riscv::Mmu& mmu, uint64_t va, u
     } else {
         ++misses;
         Fault f;
-        if (!mmu.load(va, 8, v, f)) [[unlikely]] die("load faulted");
+        if (!mmu.load(va, 8, v, f)) [[unlikely]]
+            die("load faulted");
     }
     return v;
 }
 
-inline void store64(const mem::TlbEntry* tlb, riscv::Mmu& mmu, uint64_t va, uint64_t v, uint64_t& misses) {
+inline void store64(const mem::TlbEntry* tlb, riscv::Mmu& mmu, uint64_t va, uint64_t v,
+                    uint64_t& misses) {
     const mem::TlbEntry& e = tlb[mem::Tlb::index(va)];
     if (e.tag_write == mem::Tlb::key(va, 8)) [[likely]] {
         std::memcpy(reinterpret_cast<void*>(va + e.addend), &v, 8);
     } else {
         ++misses;
         Fault f;
-        if (!mmu.store(va, 8, v, f)) [[unlikely]] die("store faulted");
+        if (!mmu.store(va, 8, v, f)) [[unlikely]]
+            die("store faulted");
     }
 }
 
@@ -210,12 +217,14 @@ void per_op(benchmark::State& state, const char* name, uint64_t ops_per_iter, do
             double ns = 0) {
     const double n = static_cast<double>(state.iterations()) * static_cast<double>(ops_per_iter);
     state.SetItemsProcessed(static_cast<int64_t>(n));
-    state.counters[name] = benchmark::Counter(n, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters[name] =
+        benchmark::Counter(n, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
     if (target_ns > 0 && n > 0) state.counters["x_target"] = ns / n / target_ns;
 }
 
 void miss_pct(benchmark::State& state, uint64_t misses, uint64_t accesses) {
-    state.counters["miss_pct"] = accesses ? 100.0 * static_cast<double>(misses) / static_cast<double>(accesses) : 0;
+    state.counters["miss_pct"] =
+        accesses ? 100.0 * static_cast<double>(misses) / static_cast<double>(accesses) : 0;
 }
 
 // ---- hits ----
@@ -314,9 +323,12 @@ void BM_TlbMissWalk(benchmark::State& state) {
     per_op(state, "per_miss", addr.size(), kMissTargetNs, cpu_ns() - t0);
     miss_pct(state, misses, state.iterations() * addr.size());
     state.counters["walks_per_miss"] =
-        misses ? static_cast<double>(r.mmu->stats().walks - walks0) / static_cast<double>(misses) : 0;
+        misses ? static_cast<double>(r.mmu->stats().walks - walks0) / static_cast<double>(misses)
+               : 0;
     state.counters["recalls_per_miss"] =
-        misses ? static_cast<double>(r.mmu->stats().recalls - recalls0) / static_cast<double>(misses) : 0;
+        misses
+            ? static_cast<double>(r.mmu->stats().recalls - recalls0) / static_cast<double>(misses)
+            : 0;
 }
 BENCHMARK(BM_TlbMissWalk)->Arg(8)->Arg(9)->ArgName("satp_mode");
 
@@ -347,7 +359,8 @@ void BM_TlbMissVictim(benchmark::State& state) {
     Rig& r = rig();
     r.set_mode(8);
     std::vector<uint64_t> addr(kBatch);
-    for (unsigned i = 0; i < addr.size(); ++i) addr[i] = kVa + (i % 2) * mem::Tlb::kSize * 4096 + (i % 61) * 64;
+    for (unsigned i = 0; i < addr.size(); ++i)
+        addr[i] = kVa + (i % 2) * mem::Tlb::kSize * 4096 + (i % 61) * 64;
     r.warm(addr);
     const mem::TlbEntry* tlb = r.mmu->data_tlb().data();
     uint64_t misses = 0;
@@ -361,7 +374,8 @@ void BM_TlbMissVictim(benchmark::State& state) {
     per_op(state, "per_miss", addr.size(), kMissTargetNs, cpu_ns() - t0);
     miss_pct(state, misses, state.iterations() * addr.size());
     state.counters["walks_per_miss"] =
-        misses ? static_cast<double>(r.mmu->stats().walks - walks0) / static_cast<double>(misses) : 0;
+        misses ? static_cast<double>(r.mmu->stats().walks - walks0) / static_cast<double>(misses)
+               : 0;
 }
 BENCHMARK(BM_TlbMissVictim);
 
@@ -535,8 +549,8 @@ void BM_ContextSwitch(benchmark::State& state) {
     }
     per_op(state, "per_switch", 2, 0, cpu_ns() - t0);
     miss_pct(state, misses, state.iterations() * 2 * pages);
-    state.counters["walks_per_switch"] =
-        static_cast<double>(r.mmu->stats().walks - walks0) / static_cast<double>(state.iterations() * 2);
+    state.counters["walks_per_switch"] = static_cast<double>(r.mmu->stats().walks - walks0) /
+                                         static_cast<double>(state.iterations() * 2);
     state.SetLabel(sets ? "address-space TLB sets" : "flush on every switch");
     r.set_mode(8);
 }

@@ -59,7 +59,8 @@ size_t cache_bytes(Cache c) {
 }
 
 void per_op(benchmark::State& state, const char* name, double ops) {
-    state.counters[name] = benchmark::Counter(ops, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters[name] =
+        benchmark::Counter(ops, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 double hit_pct(const BlockCacheStats& before, const BlockCacheStats& after) {
@@ -189,7 +190,8 @@ void BM_BlockCacheHit(benchmark::State& state) {
     for (uint64_t b = 0; b < 1024; ++b) c->read(b * 4096, buf.data(), 4096);
     std::mt19937_64 rng(1);
     std::vector<uint64_t> offs(4096);
-    for (auto& o : offs) o = (rng() % 1024) * 4096 + (len < 4096 ? (rng() % (4096 / len)) * len : 0);
+    for (auto& o : offs)
+        o = (rng() % 1024) * 4096 + (len < 4096 ? (rng() % (4096 / len)) * len : 0);
     const BlockCacheStats before = c->stats();
     size_t k = 0;
     for (auto _ : state) {
@@ -236,7 +238,8 @@ void BM_BlockCacheMiss(benchmark::State& state) {
     per_op(state, "per_op", static_cast<double>(state.iterations()));
     state.counters["hit_pct"] = hit_pct(before, after);
     state.counters["writebacks_per_op"] =
-        static_cast<double>(after.writebacks - before.writebacks) / static_cast<double>(state.iterations());
+        static_cast<double>(after.writebacks - before.writebacks) /
+        static_cast<double>(state.iterations());
     state.SetLabel(std::string(write ? "write " : "read ") + std::to_string(len) + " B");
 }
 BENCHMARK(BM_BlockCacheMiss)->ArgsProduct({{0, 1}, {512, 4096}})->ArgNames({"write", "bytes"});

@@ -6,11 +6,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <vector>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "app/console_options.h"
 #include "app/engine_flags.h"
@@ -67,9 +67,12 @@ bool parse_size(const std::string& s, uint64_t& out) {
     const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
     if (end == s.c_str()) return false;
     uint64_t mul = 1ull << 20;  // QEMU: a bare number is MiB
-    if (*end == 'K' || *end == 'k') mul = 1ull << 10, ++end;
-    else if (*end == 'M' || *end == 'm') mul = 1ull << 20, ++end;
-    else if (*end == 'G' || *end == 'g') mul = 1ull << 30, ++end;
+    if (*end == 'K' || *end == 'k')
+        mul = 1ull << 10, ++end;
+    else if (*end == 'M' || *end == 'm')
+        mul = 1ull << 20, ++end;
+    else if (*end == 'G' || *end == 'g')
+        mul = 1ull << 30, ++end;
     if (*end == 'B' || *end == 'b') ++end;
     if (*end) return false;
     out = v * mul;
@@ -105,7 +108,8 @@ int run_system(int argc, char** argv) {
             }
             return argv[++k];
         };
-        if (const FlagParse f = parse_engine_flag(a, value, engine, "xvm run"); f != FlagParse::NotMine) {
+        if (const FlagParse f = parse_engine_flag(a, value, engine, "xvm run");
+            f != FlagParse::NotMine) {
             if (f == FlagParse::Error) return 1;
         } else if (a == "-h" || a == "--help" || a == "-help") {
             usage(stdout);
@@ -154,13 +158,19 @@ int run_system(int argc, char** argv) {
                 pos = comma + 1;
                 if (kv.empty()) continue;
                 const auto eq = kv.find('=');
-                const std::string k = kv.substr(0, eq), v = eq == std::string::npos ? "" : kv.substr(eq + 1);
-                if (k == "file") d.opt.file = v;
-                else if (k == "id") d.opt.id = v;
-                else if (k == "if") d.direct = (v == "virtio");
-                else if (k == "readonly") d.opt.readonly = (v == "on" || v == "true" || v.empty());
+                const std::string k = kv.substr(0, eq),
+                                  v = eq == std::string::npos ? "" : kv.substr(eq + 1);
+                if (k == "file")
+                    d.opt.file = v;
+                else if (k == "id")
+                    d.opt.id = v;
+                else if (k == "if")
+                    d.direct = (v == "virtio");
+                else if (k == "readonly")
+                    d.opt.readonly = (v == "on" || v == "true" || v.empty());
                 else if (k == "format" && v != "raw") {
-                    std::fprintf(stderr, "xvm run: -drive format=%s is not supported (raw only)\n", v.c_str());
+                    std::fprintf(stderr, "xvm run: -drive format=%s is not supported (raw only)\n",
+                                 v.c_str());
                     return 1;
                 } else if (k != "format" && k != "cache" && k != "media") {
                     std::fprintf(stderr, "xvm run: unknown -drive option '%s'\n", k.c_str());
@@ -226,7 +236,8 @@ int run_system(int argc, char** argv) {
     log::g_enabled = log_mask;
     if (bios != "none" || !dumpdtb.empty()) {
         if (smp > 1)
-            std::fprintf(stderr, "xvm run: -smp %u accepted, but one hart runs (SMP comes later)\n", smp);
+            std::fprintf(stderr, "xvm run: -smp %u accepted, but one hart runs (SMP comes later)\n",
+                         smp);
         machine::VirtOptions vo;
         vo.ram_size = ram;
         vo.smp = smp;
@@ -245,16 +256,19 @@ int run_system(int argc, char** argv) {
         for (auto& d : drives)
             if (d.direct) vo.disks.push_back(d.opt), d.attached = true;
         for (const std::string& id : device_order) {
-            auto it = std::find_if(drives.begin(), drives.end(), [&](const Drive& d) { return d.opt.id == id; });
+            auto it = std::find_if(drives.begin(), drives.end(),
+                                   [&](const Drive& d) { return d.opt.id == id; });
             if (it == drives.end()) {
-                std::fprintf(stderr, "xvm run: -device names drive '%s', which no -drive defines\n", id.c_str());
+                std::fprintf(stderr, "xvm run: -device names drive '%s', which no -drive defines\n",
+                             id.c_str());
                 return 1;
             }
             if (!it->attached) vo.disks.push_back(it->opt), it->attached = true;
         }
         for (const auto& d : drives)
             if (!d.attached)
-                std::fprintf(stderr, "xvm run: warning: drive %s (%s) is not attached to any device\n",
+                std::fprintf(stderr,
+                             "xvm run: warning: drive %s (%s) is not attached to any device\n",
                              d.opt.id.c_str(), d.opt.file.c_str());
         auto vm = machine::VirtMachine::create(vo);
         if (!vm) {
@@ -265,7 +279,9 @@ int run_system(int argc, char** argv) {
         const int status = (*vm)->run();
         std::fflush(stdout);
         if (stats && dumpdtb.empty())
-            (*vm)->print_stats(stderr, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            (*vm)->print_stats(
+                stderr,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         return status;
     }
     if (kernel.empty()) {
@@ -281,20 +297,22 @@ int run_system(int argc, char** argv) {
     auto r = (*m)->run();
     std::fflush(stdout);
     if (stats) {
-        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         const auto& hs = (*m)->hart_stats();
         const uint64_t n = (*m)->cpu().instret;
-        std::fprintf(stderr,
-                     "xvm stats:\n  guest instructions  %llu\n  wall time           %.3f s (%.1f MIPS)\n"
-                     "  traps %llu, interrupts %llu, blocks decoded %llu, code flushes %llu\n"
-                     "  page walks %llu, MMIO accesses %llu\n",
-                     static_cast<unsigned long long>(n), secs, secs > 0 ? n / secs / 1e6 : 0.0,
-                     static_cast<unsigned long long>(hs.traps),
-                     static_cast<unsigned long long>(hs.interrupts),
-                     static_cast<unsigned long long>(hs.blocks_built),
-                     static_cast<unsigned long long>(hs.code_flushes),
-                     static_cast<unsigned long long>((*m)->mmu().stats().walks),
-                     static_cast<unsigned long long>((*m)->mmu().stats().mmio_accesses));
+        std::fprintf(
+            stderr,
+            "xvm stats:\n  guest instructions  %llu\n  wall time           %.3f s (%.1f MIPS)\n"
+            "  traps %llu, interrupts %llu, blocks decoded %llu, code flushes %llu\n"
+            "  page walks %llu, MMIO accesses %llu\n",
+            static_cast<unsigned long long>(n), secs, secs > 0 ? n / secs / 1e6 : 0.0,
+            static_cast<unsigned long long>(hs.traps),
+            static_cast<unsigned long long>(hs.interrupts),
+            static_cast<unsigned long long>(hs.blocks_built),
+            static_cast<unsigned long long>(hs.code_flushes),
+            static_cast<unsigned long long>((*m)->mmu().stats().walks),
+            static_cast<unsigned long long>((*m)->mmu().stats().mmio_accesses));
         (*m)->hart().print_stats(stderr);
     }
     if (!r) {

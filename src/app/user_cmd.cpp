@@ -121,8 +121,8 @@ int run_user(int argc, char** argv) {
             ++k;
             break;
         }
-        if (const FlagParse f = parse_engine_flag(a, [&] { return need_value(a.c_str()); },
-                                                  opts.engine, "xvm user");
+        if (const FlagParse f = parse_engine_flag(
+                a, [&] { return need_value(a.c_str()); }, opts.engine, "xvm user");
             f != FlagParse::NotMine) {
             if (f == FlagParse::Error) return 1;
         } else if (a == "-h" || a == "--help" || a == "-help") {

@@ -6,7 +6,7 @@
 namespace xvm::dev {
 
 class InterruptSink {
-public:
+  public:
     virtual ~InterruptSink() = default;
     virtual void set_level(unsigned line, bool level) = 0;
 };

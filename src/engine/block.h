@@ -60,10 +60,18 @@ inline bool writes_xreg(riscv::Op op) {
 inline bool ends_block_always(riscv::Op op) {
     using riscv::Op;
     switch (op) {
-        case Op::jal: case Op::jalr: case Op::beq: case Op::bne: case Op::blt: case Op::bge:
-        case Op::bltu: case Op::bgeu: case Op::ecall: case Op::ebreak: case Op::fence_i:
-        case Op::illegal:
-            return true;
+        case Op::jal:
+        case Op::jalr:
+        case Op::beq:
+        case Op::bne:
+        case Op::blt:
+        case Op::bge:
+        case Op::bltu:
+        case Op::bgeu:
+        case Op::ecall:
+        case Op::ebreak:
+        case Op::fence_i:
+        case Op::illegal: return true;
         default: return false;
     }
 }

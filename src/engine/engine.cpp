@@ -66,8 +66,10 @@ bool Engine::run_compiled(jit::JitBlock* b, Stop& stop) {
             return true;
         }
         const bool indirect = r->indirect;
-        if (!indirect) cpu_.pc = r->target_pc;
-        else ++jump_cache_misses_;
+        if (!indirect)
+            cpu_.pc = r->target_pc;
+        else
+            ++jump_cache_misses_;
         jit::JitBlock* next = jit_->find(cpu_.pc);
         // Hot code's successors are hot too: in tiered mode compiled code pulls in
         // what it jumps to, instead of bouncing through the interpreter each time.

@@ -30,9 +30,7 @@ using riscv::Op;
 namespace fp = riscv::fp;
 namespace sem = riscv::sem;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 Interpreter::Interpreter(riscv::Cpu& cpu, mem::AddressSpace& space) : cpu_(cpu), space_(space) {
     install_fault_handler();
@@ -54,7 +52,8 @@ Block* Interpreter::build_block(uint64_t pc) {
             bits |= uint32_t{space_.load<uint16_t>(at + 2)} << 16;
         }
         const riscv::Decoded d = riscv::decode(bits);
-        tmp[n] = make_insn(d, at, labels_[static_cast<unsigned>(d.op)], static_cast<uint16_t>(n + 1));
+        tmp[n] =
+            make_insn(d, at, labels_[static_cast<unsigned>(d.op)], static_cast<uint16_t>(n + 1));
         ++n;
         at += d.len;
         if (ends_block_always(d.op)) {
@@ -256,18 +255,18 @@ op_fence_i:
 #define FP_CHECK() \
     do {           \
     } while (0)
-#define CSR_OP(write_value, writes)                                \
-    do {                                                           \
-        uint64_t old;                                              \
-        const uint32_t csr = static_cast<uint32_t>(i->imm);        \
+#define CSR_OP(write_value, writes)                               \
+    do {                                                          \
+        uint64_t old;                                             \
+        const uint32_t csr = static_cast<uint32_t>(i->imm);       \
         if (!riscv::csr_read(cpu, csr, old)) RAISE_ILLEGAL();     \
-        if (writes) {                                              \
+        if (writes) {                                             \
             if (riscv::csr_read_only(csr)) RAISE_ILLEGAL();       \
-            const uint64_t nv = (write_value);                     \
+            const uint64_t nv = (write_value);                    \
             if (!riscv::csr_write(cpu, csr, nv)) RAISE_ILLEGAL(); \
-        }                                                          \
-        RD = old;                                                  \
-        NEXT();                                                    \
+        }                                                         \
+        RD = old;                                                 \
+        NEXT();                                                   \
     } while (0)
 #define AMO_ADDR(T)                           \
     const uint64_t a_ = RS1;                  \

@@ -4,12 +4,12 @@
 // privileged instructions. Traps and interrupts are taken in run(), between blocks.
 #include "engine/sys_interpreter.h"
 
-#include <atomic>
 #include <algorithm>
+#include <atomic>
 #include <bit>
-#include <utility>
 #include <cstring>
 #include <type_traits>
+#include <utility>
 
 #include "core/log.h"
 #include "isa/riscv/fp.h"
@@ -36,10 +36,16 @@ bool may_chain(uint64_t from, const Block* to) {
 // change privilege, translation or interrupt state the rest of a block assumes.
 bool ends_block(Op op) {
     switch (op) {
-        case Op::mret: case Op::sret: case Op::wfi: case Op::sfence_vma:
-        case Op::csrrw: case Op::csrrs: case Op::csrrc: case Op::csrrwi: case Op::csrrsi:
-        case Op::csrrci:
-            return true;
+        case Op::mret:
+        case Op::sret:
+        case Op::wfi:
+        case Op::sfence_vma:
+        case Op::csrrw:
+        case Op::csrrs:
+        case Op::csrrc:
+        case Op::csrrwi:
+        case Op::csrrsi:
+        case Op::csrrci: return true;
         default: return ends_block_always(op);
     }
 }
@@ -212,7 +218,8 @@ Block* SysInterpreter::build_block(uint64_t pc, uint64_t block_pa, riscv::Fault&
             if (straddles) straddle_pa = pa2;
         }
         const riscv::Decoded d = riscv::decode(bits);
-        tmp[n] = make_insn(d, at, labels_[static_cast<unsigned>(d.op)], static_cast<uint16_t>(n + 1));
+        tmp[n] =
+            make_insn(d, at, labels_[static_cast<unsigned>(d.op)], static_cast<uint16_t>(n + 1));
         ++n;
         at += d.len;
         if (ends_block(d.op)) {
@@ -267,7 +274,8 @@ void SysInterpreter::compile(Block* b) {
         std::memcpy(&parcel, host + (at & 0xfff), sizeof parcel);
         return true;
     };
-    ir::Block irb = jit::lift_riscv(read, &pages, b->pc, {.max_insns = max_block_insns_, .fp = true, .fp_guard = true});
+    ir::Block irb = jit::lift_riscv(read, &pages, b->pc,
+                                    {.max_insns = max_block_insns_, .fp = true, .fp_guard = true});
     jit::JitBlock* code = irb.guest_insns ? jit_->compile_block(irb) : nullptr;
     if (!code) {
         b->jit_failed = true;
@@ -293,7 +301,8 @@ jit::SlowLoadResult SysInterpreter::slow_load(void* ctx, uint64_t va, uint64_t k
 
 uint64_t SysInterpreter::slow_store(void* ctx, uint64_t va, uint64_t value, uint64_t size) {
     auto& self = *static_cast<SysInterpreter*>(ctx);
-    if (!self.mmu_.store(va, static_cast<unsigned>(size), value, self.fault_)) return jit::kSlowFault;
+    if (!self.mmu_.store(va, static_cast<unsigned>(size), value, self.fault_))
+        return jit::kSlowFault;
     uint64_t pa;
     if (!self.mmu_.take_watch_hit(pa)) return 0;
     // Written code or a machine mailbox: the block stops after this store, as
@@ -348,21 +357,22 @@ void SysInterpreter::print_stats(std::FILE* out) const {
         return;
     }
     const jit::JitStats& js = jit_->stats();
-    std::fprintf(out,
-                 "  engine: %s; compiled blocks %llu (%llu guest instructions, %llu KiB code, "
-                 "%.1f ms compiling), refused %llu\n"
-                 "  compiled-code entries %llu, links %llu, code cache flushes %llu\n"
-                 "  fetch cache hits %llu, misses %llu (engine lookups); %llu hits in compiled code\n",
-                 compile_all_ ? "jit" : "tiered", static_cast<unsigned long long>(js.blocks_compiled),
-                 static_cast<unsigned long long>(js.guest_insns_compiled),
-                 static_cast<unsigned long long>(js.code_bytes >> 10), js.compile_ns / 1e6,
-                 static_cast<unsigned long long>(js.not_compilable),
-                 static_cast<unsigned long long>(stats_.jit_entries),
-                 static_cast<unsigned long long>(stats_.jit_links),
-                 static_cast<unsigned long long>(js.cache_flushes),
-                 static_cast<unsigned long long>(stats_.fetch_hits),
-                 static_cast<unsigned long long>(stats_.fetch_misses),
-                 static_cast<unsigned long long>(js.probe_hits));
+    std::fprintf(
+        out,
+        "  engine: %s; compiled blocks %llu (%llu guest instructions, %llu KiB code, "
+        "%.1f ms compiling), refused %llu\n"
+        "  compiled-code entries %llu, links %llu, code cache flushes %llu\n"
+        "  fetch cache hits %llu, misses %llu (engine lookups); %llu hits in compiled code\n",
+        compile_all_ ? "jit" : "tiered", static_cast<unsigned long long>(js.blocks_compiled),
+        static_cast<unsigned long long>(js.guest_insns_compiled),
+        static_cast<unsigned long long>(js.code_bytes >> 10), js.compile_ns / 1e6,
+        static_cast<unsigned long long>(js.not_compilable),
+        static_cast<unsigned long long>(stats_.jit_entries),
+        static_cast<unsigned long long>(stats_.jit_links),
+        static_cast<unsigned long long>(js.cache_flushes),
+        static_cast<unsigned long long>(stats_.fetch_hits),
+        static_cast<unsigned long long>(stats_.fetch_misses),
+        static_cast<unsigned long long>(js.probe_hits));
 }
 
 void SysInterpreter::apply_effects() {
@@ -384,7 +394,8 @@ HartStop SysInterpreter::run() {
         apply_effects();
         switch (r.stop) {
             case Stop::Trap:
-                XVM_LOG(kGuestErrors, "trap cause {:#x} tval {:#x} at pc {:#x}\n", r.cause, r.tval, cpu_.pc);
+                XVM_LOG(kGuestErrors, "trap cause {:#x} tval {:#x} at pc {:#x}\n", r.cause, r.tval,
+                        cpu_.pc);
                 cpu_.pc = ps_.take_trap(cpu_, r.cause, r.tval);
                 new_fetch_epoch();
                 ++stats_.traps;
@@ -436,50 +447,50 @@ SysInterpreter::Result SysInterpreter::execute() {
 #define RS1 x[i->rs1]
 #define RS2 x[i->rs2]
 #define IMM static_cast<uint64_t>(i->imm)
-#define LOAD(T, addr)                                                                  \
-    ({                                                                                 \
-        const uint64_t la_ = (addr);                                                   \
-        const mem::TlbEntry& e_ = dtlb[mem::Tlb::index(la_)];                          \
-        T v_;                                                                          \
-        if (e_.tag_read == mem::Tlb::key(la_, sizeof(T))) [[likely]] {                 \
-            ++tlb_hits;                                                                \
+#define LOAD(T, addr)                                                                    \
+    ({                                                                                   \
+        const uint64_t la_ = (addr);                                                     \
+        const mem::TlbEntry& e_ = dtlb[mem::Tlb::index(la_)];                            \
+        T v_;                                                                            \
+        if (e_.tag_read == mem::Tlb::key(la_, sizeof(T))) [[likely]] {                   \
+            ++tlb_hits;                                                                  \
             std::memcpy(&v_, reinterpret_cast<const void*>(la_ + e_.addend), sizeof v_); \
-        } else {                                                                       \
-            uint64_t w_;                                                               \
-            if (!mmu_.load(la_, sizeof(T), w_, fault)) goto mem_fault;                 \
-            v_ = static_cast<T>(w_);                                                   \
-        }                                                                              \
-        v_;                                                                            \
+        } else {                                                                         \
+            uint64_t w_;                                                                 \
+            if (!mmu_.load(la_, sizeof(T), w_, fault)) goto mem_fault;                   \
+            v_ = static_cast<T>(w_);                                                     \
+        }                                                                                \
+        v_;                                                                              \
     })
-#define STORE(T, addr, val)                                                           \
-    do {                                                                              \
-        const uint64_t sa_ = (addr);                                                  \
-        const T sv_ = static_cast<T>(val);                                            \
-        const mem::TlbEntry& e_ = dtlb[mem::Tlb::index(sa_)];                         \
-        if (e_.tag_write == mem::Tlb::key(sa_, sizeof(T))) [[likely]] {               \
-            ++tlb_hits;                                                               \
-            std::memcpy(reinterpret_cast<void*>(sa_ + e_.addend), &sv_, sizeof sv_);  \
-        } else {                                                                      \
-            if (!mmu_.store(sa_, sizeof(T), sv_, fault)) goto mem_fault;              \
-            if (mmu_.take_watch_hit(watch_pa)) goto watch_hit;                        \
-        }                                                                             \
+#define STORE(T, addr, val)                                                          \
+    do {                                                                             \
+        const uint64_t sa_ = (addr);                                                 \
+        const T sv_ = static_cast<T>(val);                                           \
+        const mem::TlbEntry& e_ = dtlb[mem::Tlb::index(sa_)];                        \
+        if (e_.tag_write == mem::Tlb::key(sa_, sizeof(T))) [[likely]] {              \
+            ++tlb_hits;                                                              \
+            std::memcpy(reinterpret_cast<void*>(sa_ + e_.addend), &sv_, sizeof sv_); \
+        } else {                                                                     \
+            if (!mmu_.store(sa_, sizeof(T), sv_, fault)) goto mem_fault;             \
+            if (mmu_.take_watch_hit(watch_pa)) goto watch_hit;                       \
+        }                                                                            \
     } while (0)
 // System mode builds no superblocks: nothing to count.
 #define BRANCH_PROFILE(outcome) (void)0
 #include "engine/interp_dispatch.inc"
-#define TRAP(cause_, tval_)                                  \
-    do {                                                     \
-        cpu.pc = i->pc;                                      \
-        cpu.instret += i->retired - 1;                       \
-        return Result{Stop::Trap, (cause_), (tval_)};        \
+#define TRAP(cause_, tval_)                           \
+    do {                                              \
+        cpu.pc = i->pc;                               \
+        cpu.instret += i->retired - 1;                \
+        return Result{Stop::Trap, (cause_), (tval_)}; \
     } while (0)
 #define RAISE_ILLEGAL() TRAP(riscv::kExcIllegal, bits_at(i->pc))
 // Leaves the block after the current instruction (state the block relied on changed).
-#define FINISH(stop_)                    \
-    do {                                 \
-        cpu.pc = i->pc + i->len;         \
-        cpu.instret += i->retired;       \
-        return Result{Stop::stop_};      \
+#define FINISH(stop_)               \
+    do {                            \
+        cpu.pc = i->pc + i->len;    \
+        cpu.instret += i->retired;  \
+        return Result{Stop::stop_}; \
     } while (0)
 #define RM_OR_ILLEGAL(var)                       \
     unsigned var = i->rm == 7 ? cpu.frm : i->rm; \
@@ -493,30 +504,31 @@ SysInterpreter::Result SysInterpreter::execute() {
 #define FS(r) fp::unbox(f[r])
 // Zicsr with privilege rules; any write may change what later code relies on
 // (privilege, translation, interrupt enables), so the block ends after it.
-#define CSR_OP(write_value, writes)                                           \
-    do {                                                                      \
-        uint64_t old;                                                         \
-        const uint32_t csr = static_cast<uint32_t>(i->imm);                   \
-        if (!ps_.csr_read(cpu, csr, time(), old)) RAISE_ILLEGAL();            \
-        if (writes) {                                                         \
-            const uint64_t nv = (write_value);                                \
-            if (!ps_.csr_write(cpu, csr, nv)) RAISE_ILLEGAL();                \
-            RD = old;                                                         \
-            FINISH(Continue);                                                 \
-        }                                                                     \
-        RD = old;                                                             \
-        FINISH(Continue);                                                     \
+#define CSR_OP(write_value, writes)                                \
+    do {                                                           \
+        uint64_t old;                                              \
+        const uint32_t csr = static_cast<uint32_t>(i->imm);        \
+        if (!ps_.csr_read(cpu, csr, time(), old)) RAISE_ILLEGAL(); \
+        if (writes) {                                              \
+            const uint64_t nv = (write_value);                     \
+            if (!ps_.csr_write(cpu, csr, nv)) RAISE_ILLEGAL();     \
+            RD = old;                                              \
+            FINISH(Continue);                                      \
+        }                                                          \
+        RD = old;                                                  \
+        FINISH(Continue);                                          \
     } while (0)
 // An AMO on a page of decoded code makes that code stale (the block goes on:
 // an AMO rewriting the instructions after it is not worth a stop).
-#define AMO_ADDR(T)                                                              \
-    const uint64_t a_ = RS1;                                                     \
-    T* p_ = reinterpret_cast<T*>(mmu_.atomic_ptr(a_, sizeof(T), fault, true));   \
-    if (!p_) goto mem_fault;                                                     \
-    if (mmu_.take_watch_hit(watch_pa)) [[unlikely]] code_written(watch_pa);
-#define LR_ADDR(T)                                                               \
-    const uint64_t a_ = RS1;                                                     \
-    T* p_ = reinterpret_cast<T*>(mmu_.atomic_ptr(a_, sizeof(T), fault, false));  \
+#define AMO_ADDR(T)                                                            \
+    const uint64_t a_ = RS1;                                                   \
+    T* p_ = reinterpret_cast<T*>(mmu_.atomic_ptr(a_, sizeof(T), fault, true)); \
+    if (!p_) goto mem_fault;                                                   \
+    if (mmu_.take_watch_hit(watch_pa)) [[unlikely]]                            \
+        code_written(watch_pa);
+#define LR_ADDR(T)                                                              \
+    const uint64_t a_ = RS1;                                                    \
+    T* p_ = reinterpret_cast<T*>(mmu_.atomic_ptr(a_, sizeof(T), fault, false)); \
     if (!p_) goto mem_fault;
 
     DISPATCH();
@@ -542,7 +554,8 @@ block_end_slow:
             cpu.pc = next_pc;
             return Result{Stop::Trap, fault.cause, fault.tval};
         }
-        if (hot_threshold_ && !n->jit && !n->jit_failed && (hot || ++n->exec_count >= hot_threshold_))
+        if (hot_threshold_ && !n->jit && !n->jit_failed &&
+            (hot || ++n->exec_count >= hot_threshold_))
             compile(n);
         if (slot < 2 && code_epoch_ == epoch && may_chain(i->pc, n))
             const_cast<BlockLinks*>(LINKS(i))->next[slot] = n->insns;
@@ -605,8 +618,10 @@ op_sfence_vma:
     // Translations only: decoded blocks are checked against their physical page
     // whenever a page is entered. rs1 names one page (ASIDs are not tracked: a
     // flush is never too wide to be correct).
-    if (i->rs1 != 0) mmu_.flush_page(x[i->rs1]);
-    else mmu_.flush_all();
+    if (i->rs1 != 0)
+        mmu_.flush_page(x[i->rs1]);
+    else
+        mmu_.flush_all();
     FINISH(Continue);
 op_fence_i:
     // Nothing to flush: every write to a page holding decoded code, by the

@@ -37,7 +37,7 @@ struct HartStats {
 };
 
 class SysInterpreter {
-public:
+  public:
     // `time` gives the 10 MHz time counter (the CLINT's mtime). Without
     // `engine`, or with EngineKind::Interp, everything is interpreted.
     SysInterpreter(riscv::Cpu& cpu, riscv::PrivState& ps, riscv::Mmu& mmu, const mem::Bus& bus,
@@ -59,7 +59,7 @@ public:
     // The engine's lines of --stats.
     void print_stats(std::FILE* out) const;
 
-private:
+  private:
     enum class Stop : uint8_t { Trap, Continue, Wfi, Exit, Watch };
     struct Result {
         Stop stop;
@@ -113,7 +113,7 @@ private:
     bool compile_all_ = false;
     unsigned max_block_insns_ = 64;
     Stop stop_after_store_ = Stop::Continue;  // what a compiled store's stop means
-    bool interpret_next_ = false;  // run_compiled's `next` must run interpreted
+    bool interpret_next_ = false;             // run_compiled's `next` must run interpreted
     uint64_t code_epoch_ = 0;                 // bumped by every flush_code()
     std::unique_ptr<jit::FetchCacheEntry[]> fetch_cache_;
 };

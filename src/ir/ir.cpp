@@ -106,7 +106,8 @@ std::string print(const Block& b) {
             case Opcode::FEq:
             case Opcode::FLt:
             case Opcode::FLe:
-                line += fmt::format(" [{} rm {}]", (in.imm >> 24) & 1 ? "s" : "d", (in.imm >> 16) & 0xff);
+                line += fmt::format(" [{} rm {}]", (in.imm >> 24) & 1 ? "s" : "d",
+                                    (in.imm >> 16) & 0xff);
                 break;
             default:
                 if (in.op >= Opcode::Load8S && in.op <= Opcode::Store64)

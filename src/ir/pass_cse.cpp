@@ -26,7 +26,8 @@ struct Key {
 struct KeyHash {
     size_t operator()(const Key& k) const {
         uint64_t h = static_cast<uint64_t>(k.op) * 0x9e3779b97f4a7c15ull;
-        for (uint64_t v : {uint64_t{k.a}, uint64_t{k.b}, uint64_t{k.c}, static_cast<uint64_t>(k.imm)})
+        for (uint64_t v :
+             {uint64_t{k.a}, uint64_t{k.b}, uint64_t{k.c}, static_cast<uint64_t>(k.imm)})
             h = (h ^ v) * 0x100000001b3ull;
         return static_cast<size_t>(h);
     }
@@ -52,15 +53,22 @@ bool eliminate_common_subexpressions(Block& b) {
         Key key{in.op, in.args[0], in.args[1], in.args[2], in.imm};
         // Commutative operations match either argument order.
         switch (in.op) {
-            case Opcode::Add: case Opcode::And: case Opcode::Or: case Opcode::Xor:
-            case Opcode::Mul: case Opcode::MulH: case Opcode::MulHU:
-            case Opcode::CmpEq: case Opcode::CmpNe:
+            case Opcode::Add:
+            case Opcode::And:
+            case Opcode::Or:
+            case Opcode::Xor:
+            case Opcode::Mul:
+            case Opcode::MulH:
+            case Opcode::MulHU:
+            case Opcode::CmpEq:
+            case Opcode::CmpNe:
                 if (key.a > key.b) std::swap(key.a, key.b);
                 break;
             default: break;
         }
         size_t slot = KeyHash{}(key) & (cap - 1);
-        while (table[slot] != kNoValue && !(keys[table[slot]] == key)) slot = (slot + 1) & (cap - 1);
+        while (table[slot] != kNoValue && !(keys[table[slot]] == key))
+            slot = (slot + 1) & (cap - 1);
         if (table[slot] == kNoValue) {
             table[slot] = k;
             keys[k] = key;

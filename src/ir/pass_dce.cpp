@@ -7,7 +7,6 @@
 
 namespace xvm::ir {
 
-
 void remove_dead_code(Block& b) {
     std::vector<uint32_t> uses(b.insts.size(), 0);
     for (const Inst& in : b.insts)

@@ -206,7 +206,8 @@ unsigned Folder::zext_width(Value v, int depth) {
         case Opcode::Const: return 64 - static_cast<unsigned>(std::countl_zero(cval(v)));
         case Opcode::Or:
         case Opcode::Xor:
-            return depth > 0 ? std::max(zext_width(in.args[0], depth - 1), zext_width(in.args[1], depth - 1))
+            return depth > 0 ? std::max(zext_width(in.args[0], depth - 1),
+                                        zext_width(in.args[1], depth - 1))
                              : 64;
         case Opcode::Zext8:
         case Opcode::Load8U: return 8;
@@ -222,7 +223,8 @@ unsigned Folder::zext_width(Value v, int depth) {
         case Opcode::CmpGeU: return 1;
         case Opcode::And:
             if (is_const(in.args[1])) return 64 - std::countl_zero(cval(in.args[1]));
-            return depth > 0 ? std::min(zext_width(in.args[0], depth - 1), zext_width(in.args[1], depth - 1))
+            return depth > 0 ? std::min(zext_width(in.args[0], depth - 1),
+                                        zext_width(in.args[1], depth - 1))
                              : 64;
         case Opcode::Shr: return is_const(in.args[1]) ? 64 - (cval(in.args[1]) & 63) : 64;
         default: return 64;
@@ -248,7 +250,8 @@ unsigned Folder::sext_width(Value v, int depth) {
         case Opcode::Xor:
             // Both arguments copies of bit w-1 above it: so is the result.
             if (depth > 0) {
-                const unsigned s = std::max(sext_width(in.args[0], depth - 1), sext_width(in.args[1], depth - 1));
+                const unsigned s =
+                    std::max(sext_width(in.args[0], depth - 1), sext_width(in.args[1], depth - 1));
                 const unsigned z = zext_width(v, depth);
                 return std::min(s, z < 64 ? z + 1 : 64);
             }

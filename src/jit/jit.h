@@ -18,7 +18,7 @@ namespace xvm::jit {
 struct JitOptions {
     size_t cache_bytes = 64u << 20;
     unsigned max_block_insns = 64;
-    bool dump_ir = false;  // print each block's IR (after passes) to the log
+    bool dump_ir = false;     // print each block's IR (after passes) to the log
     bool superblocks = true;  // tiered: go on past strongly biased branches
     ir::PassOptions passes;
 };

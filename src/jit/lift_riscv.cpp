@@ -97,7 +97,8 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
     };
     auto f1 = [&](Helper h) {
         if ((h == Helper::fsqrt_s || h == Helper::fsqrt_d) && inline_rm())
-            set_f(d.rd, fp_op(Opcode::FSqrt, h, d.rm, h == Helper::fsqrt_s, f(d.rs1), ir::kNoValue));
+            set_f(d.rd,
+                  fp_op(Opcode::FSqrt, h, d.rm, h == Helper::fsqrt_s, f(d.rs1), ir::kNoValue));
         else
             set_f(d.rd, call(h, d.rm, f(d.rs1)));
     };
@@ -332,11 +333,12 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
 
         // ---- F/D: memory and bit moves inline, arithmetic through helpers ----
         case Op::flw:
-            set_f(d.rd,
-                  box(mem(Opcode::Load32U, op(Opcode::Add, x(d.rs1), c(imm)), ir::kNoValue, pc, d.len)));
+            set_f(d.rd, box(mem(Opcode::Load32U, op(Opcode::Add, x(d.rs1), c(imm)), ir::kNoValue,
+                                pc, d.len)));
             return true;
         case Op::fld:
-            set_f(d.rd, mem(Opcode::Load64, op(Opcode::Add, x(d.rs1), c(imm)), ir::kNoValue, pc, d.len));
+            set_f(d.rd,
+                  mem(Opcode::Load64, op(Opcode::Add, x(d.rs1), c(imm)), ir::kNoValue, pc, d.len));
             return true;
         case Op::fsw:
             mem(Opcode::Store32, op(Opcode::Add, x(d.rs1), c(imm)), f(d.rs2), pc, d.len);

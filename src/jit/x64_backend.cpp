@@ -168,9 +168,9 @@ void Emitter::restore_regs(const int32_t (&saved)[kNumAlloc]) {
 void Emitter::live_caller_saved(Value k, int32_t (&saved)[kNumAlloc]) const {
     for (int r = 0; r < kNumAlloc; ++r)
         saved[r] = owner_[r] >= 0 && owner_[r] != static_cast<int>(k) && kCallerSaved[r] &&
-                              last_use_[owner_[r]] > static_cast<int32_t>(k)
-                          ? owner_[r]
-                          : -1;
+                           last_use_[owner_[r]] > static_cast<int32_t>(k)
+                       ? owner_[r]
+                       : -1;
 }
 
 namespace tlb {
@@ -184,9 +184,15 @@ constexpr int kIndexShift = 12 - 5;
 
 unsigned access_size(Opcode op) {
     switch (op) {
-        case Opcode::Load8S: case Opcode::Load8U: case Opcode::Store8: return 1;
-        case Opcode::Load16S: case Opcode::Load16U: case Opcode::Store16: return 2;
-        case Opcode::Load32S: case Opcode::Load32U: case Opcode::Store32: return 4;
+        case Opcode::Load8S:
+        case Opcode::Load8U:
+        case Opcode::Store8: return 1;
+        case Opcode::Load16S:
+        case Opcode::Load16U:
+        case Opcode::Store16: return 2;
+        case Opcode::Load32S:
+        case Opcode::Load32U:
+        case Opcode::Store32: return 4;
         default: return 8;
     }
 }
@@ -484,7 +490,8 @@ void Emitter::emit_slow_paths() {
         L(sp->slow);
         save_regs(sp->saved);
         if (is_load) {
-            const bool sign = in.op == Opcode::Load8S || in.op == Opcode::Load16S || in.op == Opcode::Load32S;
+            const bool sign =
+                in.op == Opcode::Load8S || in.op == Opcode::Load16S || in.op == Opcode::Load32S;
             mov(rsi, rax);
             mov(edx, size | (sign ? 0x100u : 0u));
             mov(rdi, reinterpret_cast<uint64_t>(ctx_.slow_ctx));
@@ -759,7 +766,8 @@ void Emitter::emit_inst(Value k) {
             if (v.kind == Loc::Reg)
                 mov(qword[rbx + reg_offset(in.imm)], kAlloc[v.reg]);
             else if (v.kind == Loc::Const && fits_i32(v.imm))
-                mov(qword[rbx + reg_offset(in.imm)], static_cast<uint64_t>(v.imm));  // sign-extended imm32
+                mov(qword[rbx + reg_offset(in.imm)],
+                    static_cast<uint64_t>(v.imm));  // sign-extended imm32
             else {
                 load(rax, in.args[0]);
                 mov(qword[rbx + reg_offset(in.imm)], rax);
@@ -1070,7 +1078,8 @@ bool Emitter::run() {
         for (Value k = 0; k < n; ++k) {
             const ir::Inst& in = b_.insts[k];
             if (in.op == Opcode::Nop) continue;
-            for (unsigned a = 0; a < ir::info(in.op).nargs; ++a) f(in.args[a], static_cast<int32_t>(k));
+            for (unsigned a = 0; a < ir::info(in.op).nargs; ++a)
+                f(in.args[a], static_cast<int32_t>(k));
         }
         if (b_.term.value != ir::kNoValue) {
             f(b_.term.value, static_cast<int32_t>(n));
@@ -1131,7 +1140,8 @@ std::unique_ptr<JitBlock> compile_x64(const ir::Block& b, CodeCache& cache,
     jb->guest_insns = b.guest_insns;
     for (auto& e : jb->exits) e.from = jb.get();
     size_t sides = 0;
-    for (const ir::Inst& in : b.insts) sides += in.op == Opcode::ExitIf || in.op == Opcode::ExitIfNot;
+    for (const ir::Inst& in : b.insts)
+        sides += in.op == Opcode::ExitIf || in.op == Opcode::ExitIfNot;
     jb->side_exits.resize(sides);
     for (auto& e : jb->side_exits) e.from = jb.get();
     // Whatever room is left, up to the per-block budget: a block that does not

@@ -64,7 +64,7 @@ struct BackendContext {
     SlowLoadFn slow_load = nullptr;
     SlowStoreFn slow_store = nullptr;
     const FetchCacheEntry* fetch_cache = nullptr;  // kFetchCacheSize entries
-    uint64_t* probe_hits = nullptr;  // counts jump/fetch cache hits in compiled code
+    uint64_t* probe_hits = nullptr;                // counts jump/fetch cache hits in compiled code
     // Where a slow path leaves compiled code, cpu.pc and instret set: at the
     // faulting instruction, or after the store that must stop the block.
     const ExitRecord* fault_exit = nullptr;

@@ -39,9 +39,10 @@ Result<std::unique_ptr<BareMetal>> BareMetal::create(const BareMetalOptions& opt
     for (const auto& ph : elf->segments()) {
         if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
         if (!m->ram_->contains(ph.p_paddr, ph.p_memsz))
-            return make_error(opts.kernel + ": segment at physical " + fmt::format("{:#x}", ph.p_paddr) +
-                              " (" + std::to_string(ph.p_memsz) + " bytes) is outside RAM " +
-                              fmt::format("{:#x}-{:#x}", opts.ram_base, opts.ram_base + opts.ram_size));
+            return make_error(
+                opts.kernel + ": segment at physical " + fmt::format("{:#x}", ph.p_paddr) + " (" +
+                std::to_string(ph.p_memsz) + " bytes) is outside RAM " +
+                fmt::format("{:#x}-{:#x}", opts.ram_base, opts.ram_base + opts.ram_size));
         auto data = elf->slice(ph.p_offset, ph.p_filesz);
         m->ram_->write(ph.p_paddr, data.data(), data.size());
         loaded = true;
@@ -83,7 +84,8 @@ bool BareMetal::service_htif(int& exit_code) {
         }
         // A proxied system call: magic_mem[0..3] = {number, a0, a1, a2}; only write.
         uint64_t call[4] = {};
-        if (ram_->read(payload, call, sizeof call) && call[0] == 64 && (call[1] == 1 || call[1] == 2)) {
+        if (ram_->read(payload, call, sizeof call) && call[0] == 64 &&
+            (call[1] == 1 || call[1] == 2)) {
             std::string text(static_cast<size_t>(std::min<uint64_t>(call[3], 1 << 20)), '\0');
             if (ram_->read(call[2], text.data(), text.size()))
                 (void)!write(static_cast<int>(call[1]), text.data(), text.size());

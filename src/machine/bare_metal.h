@@ -3,11 +3,11 @@
 // Spike and QEMU, through which test programs print and report pass/fail.
 #pragma once
 
-#include <cstdint>
 #include <atomic>
+#include <cstdint>
 #include <memory>
-#include <thread>
 #include <string>
+#include <thread>
 
 #include "core/result.h"
 #include "engine/sys_interpreter.h"
@@ -20,14 +20,14 @@
 namespace xvm::machine {
 
 struct BareMetalOptions {
-    std::string kernel;               // the ELF to run
+    std::string kernel;  // the ELF to run
     uint64_t ram_base = 0x80000000;
     uint64_t ram_size = 128ull << 20;
     engine::EngineOptions engine;
 };
 
 class BareMetal {
-public:
+  public:
     static Result<std::unique_ptr<BareMetal>> create(const BareMetalOptions& opts);
     ~BareMetal();
     // Runs until the program reports through tohost; returns its exit status
@@ -40,7 +40,7 @@ public:
     const riscv::Mmu& mmu() const { return *mmu_; }
     const engine::SysInterpreter& hart() const { return *hart_; }
 
-private:
+  private:
     BareMetal() = default;
     // Handles a tohost command; true with `exit_code` when the program is done.
     bool service_htif(int& exit_code);

@@ -43,7 +43,9 @@ void VirtMachine::request_stop(int status) {
     kick();
 }
 
-uint64_t VirtMachine::time_fn(void* self) { return static_cast<VirtMachine*>(self)->clint_->time(); }
+uint64_t VirtMachine::time_fn(void* self) {
+    return static_cast<VirtMachine*>(self)->clint_->time();
+}
 
 Result<std::unique_ptr<VirtMachine>> VirtMachine::create(const VirtOptions& opts) {
     std::unique_ptr<VirtMachine> m(new VirtMachine());
@@ -61,7 +63,8 @@ Result<std::unique_ptr<VirtMachine>> VirtMachine::create(const VirtOptions& opts
     m->plic_->connect(0, m->lines_.get());
     // Character devices: one terminal at most (it owns raw mode and Ctrl-A X).
     auto open_chardev = [&](const CharDevOption& o) {
-        return CharDev::open(o, [self] { self->request_stop(0); }, opts.stdin_fd, opts.stdout_fd);
+        return CharDev::open(
+            o, [self] { self->request_stop(0); }, opts.stdin_fd, opts.stdout_fd);
     };
     using Kind = CharDevOption::Kind;
     unsigned stdio_users = opts.serial.kind == Kind::kStdio;
@@ -116,12 +119,12 @@ Result<std::unique_ptr<VirtMachine>> VirtMachine::create(const VirtOptions& opts
         vdevs.push_back(m->consoles_.back().get());
     }
     if (vdevs.size() > kVirtioSlots)
-        return make_error("too many virtio devices (the virt board has " + std::to_string(kVirtioSlots) +
-                          " slots)");
+        return make_error("too many virtio devices (the virt board has " +
+                          std::to_string(kVirtioSlots) + " slots)");
     for (unsigned k = 0; k < vdevs.size(); ++k) {
         const uint64_t base = kVirtioBase + k * kVirtioSize;
-        m->virtio_.push_back(
-            std::make_unique<dev::VirtioMmio>(*vdevs[k], m->bus_, dev::IrqLine{m->plic_.get(), 1 + k}));
+        m->virtio_.push_back(std::make_unique<dev::VirtioMmio>(
+            *vdevs[k], m->bus_, dev::IrqLine{m->plic_.get(), 1 + k}));
         if (auto r = m->bus_.add_device(base, dev::VirtioMmio::kSize, m->virtio_.back().get()); !r)
             return r.error();
         layout.virtio.push_back({base, kVirtioSize, 1 + k});
@@ -130,7 +133,8 @@ Result<std::unique_ptr<VirtMachine>> VirtMachine::create(const VirtOptions& opts
         auto blob = build_fdt(layout);
         if (!blob) return blob.error();
         std::ofstream f(opts.dumpdtb, std::ios::binary);
-        f.write(reinterpret_cast<const char*>(blob->data()), static_cast<std::streamsize>(blob->size()));
+        f.write(reinterpret_cast<const char*>(blob->data()),
+                static_cast<std::streamsize>(blob->size()));
         if (!f) return make_error(opts.dumpdtb + ": cannot write the device tree");
         return m;
     }
@@ -164,7 +168,9 @@ void VirtMachine::stop_chardevs() {
     for (auto& c : console_chardevs_) c->stop();
 }
 
-uint64_t VirtMachine::ns_until_next_timer() const { return clint_->ns_until_timer(0); }
+uint64_t VirtMachine::ns_until_next_timer() const {
+    return clint_->ns_until_timer(0);
+}
 
 void VirtMachine::ticker_loop() {
     std::unique_lock<std::mutex> lk(wake_mu_);
@@ -236,7 +242,8 @@ void VirtMachine::print_stats(FILE* out, double secs) const {
                  "compiled code does not count its hits), flushes %llu\n"
                  "  page walks %llu, MMIO accesses %llu\n",
                  static_cast<unsigned long long>(n), secs, secs > 0 ? n / secs / 1e6 : 0.0,
-                 static_cast<unsigned long long>(hs.traps), static_cast<unsigned long long>(hs.interrupts),
+                 static_cast<unsigned long long>(hs.traps),
+                 static_cast<unsigned long long>(hs.interrupts),
                  static_cast<unsigned long long>(wfi_sleeps_),
                  static_cast<unsigned long long>(hs.blocks_built),
                  static_cast<unsigned long long>(hs.code_flushes),

@@ -42,8 +42,8 @@ struct VirtOptions {
     uint64_t ram_size = 128ull << 20;
     unsigned smp = 1;
     BootImages images;
-    std::string append;       // kernel command line
-    std::string dumpdtb;      // write the device tree here and exit
+    std::string append;              // kernel command line
+    std::string dumpdtb;             // write the device tree here and exit
     std::vector<DriveOption> disks;  // virtio-blk devices, in slot order
     bool rng = false;                // a virtio-rng device
     // The UART's backend, and one virtio-console device (a single port) per
@@ -55,7 +55,7 @@ struct VirtOptions {
 };
 
 class VirtMachine {
-public:
+  public:
     static constexpr uint64_t kRamBase = 0x80000000;
 
     static Result<std::unique_ptr<VirtMachine>> create(const VirtOptions& opts);
@@ -66,15 +66,15 @@ public:
     int run();
     void print_stats(FILE* out, double secs) const;
 
-private:
+  private:
     VirtMachine() = default;
     // The hart's view of its interrupt lines (CLINT, PLIC) and its wake-ups.
     class HartLines : public dev::InterruptSink {
-    public:
+      public:
         explicit HartLines(VirtMachine& m) : m_(m) {}
         void set_level(unsigned line, bool level) override;
 
-    private:
+      private:
         VirtMachine& m_;
     };
     void request_stop(int status);

@@ -14,7 +14,7 @@
 namespace xvm::mem {
 
 class Bus {
-public:
+  public:
     void set_ram(GuestRam* ram) { ram_ = ram; }
     GuestRam* ram() const { return ram_; }
     // Ranges must not overlap each other or RAM.
@@ -62,7 +62,7 @@ public:
         for (const auto& r : devices_) r.dev->reset();
     }
 
-private:
+  private:
     GuestRam* ram_ = nullptr;
     std::vector<Range> devices_;  // sorted by base
     DmaObserver dma_observer_ = nullptr;

@@ -19,6 +19,8 @@ Result<std::unique_ptr<GuestRam>> GuestRam::create(uint64_t base, uint64_t size)
     return std::unique_ptr<GuestRam>(new GuestRam(static_cast<uint8_t*>(p), base, size));
 }
 
-GuestRam::~GuestRam() { munmap(mem_, size_); }
+GuestRam::~GuestRam() {
+    munmap(mem_, size_);
+}
 
 }  // namespace xvm::mem

@@ -14,7 +14,7 @@
 namespace xvm::mem {
 
 class GuestRam {
-public:
+  public:
     static Result<std::unique_ptr<GuestRam>> create(uint64_t base, uint64_t size);
     ~GuestRam();
     GuestRam(const GuestRam&) = delete;
@@ -43,7 +43,7 @@ public:
         return read(pa, &out, sizeof out);
     }
 
-private:
+  private:
     GuestRam(uint8_t* mem, uint64_t base, uint64_t size) : mem_(mem), base_(base), size_(size) {}
     uint8_t* mem_;
     uint64_t base_;

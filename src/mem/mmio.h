@@ -7,7 +7,7 @@
 namespace xvm::mem {
 
 class MmioDevice {
-public:
+  public:
     virtual ~MmioDevice() = default;
     virtual const char* name() const = 0;
     // An access of `size` bytes (1, 2, 4 or 8) at `offset` inside the device's

@@ -57,7 +57,7 @@ void Process::handle_stop(const engine::Stop& s) {
                     cpu_.pc);
             if (!signals_.action(SIGSEGV).handler)
                 std::fprintf(stderr, "xvm: segmentation fault: %s address 0x%llx at pc 0x%llx\n",
-                             s.reason == StopReason::StoreFault   ? "write to"
+                             s.reason == StopReason::StoreFault  ? "write to"
                              : s.reason == StopReason::LoadFault ? "read from"
                                                                  : "execute at",
                              static_cast<unsigned long long>(s.addr),

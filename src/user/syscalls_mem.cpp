@@ -15,7 +15,9 @@ namespace xvm::user {
 namespace {
 
 constexpr uint64_t kPage = mem::AddressSpace::kPageSize;
-constexpr uint64_t page_up(uint64_t v) { return (v + kPage - 1) & ~(kPage - 1); }
+constexpr uint64_t page_up(uint64_t v) {
+    return (v + kPage - 1) & ~(kPage - 1);
+}
 
 uint8_t guest_prot(uint64_t prot) {
     uint8_t p = 0;
@@ -81,8 +83,9 @@ int64_t sys_mmap(Process& p, const uint64_t* a) {
         if ((flags & MAP_FIXED_NOREPLACE) && p.memory_map().overlaps(addr, addr + len))
             return -EEXIST;
     } else {
-        const bool hint_ok = addr && range_ok(addr & ~(kPage - 1), len, kTop) &&
-                             !p.memory_map().overlaps(addr & ~(kPage - 1), (addr & ~(kPage - 1)) + len);
+        const bool hint_ok =
+            addr && range_ok(addr & ~(kPage - 1), len, kTop) &&
+            !p.memory_map().overlaps(addr & ~(kPage - 1), (addr & ~(kPage - 1)) + len);
         if (hint_ok) {
             addr &= ~(kPage - 1);
         } else {
@@ -188,7 +191,8 @@ int64_t sys_mremap(Process& p, const uint64_t* a) {
     } else {
         // Grow in place when the pages after are free.
         const uint64_t tail = old_addr + old_len;
-        if (new_len - old_len <= kTop - tail && !p.memory_map().overlaps(tail, old_addr + new_len)) {
+        if (new_len - old_len <= kTop - tail &&
+            !p.memory_map().overlaps(tail, old_addr + new_len)) {
             // The reservation around guest memory means the host cannot grow the
             // mapping itself; anonymous pages with the same protection do it.
             const uint8_t prot = p.space().prot_at(tail - kPage);

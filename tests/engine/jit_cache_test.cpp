@@ -79,7 +79,8 @@ Image many_functions(unsigned rounds, const std::vector<unsigned>& order = {},
     EXPECT_LE(img.code.size(), kHookAt - kCode);
     if (!hooks.fixed.empty()) {
         img.code.resize(kHookAt - kCode + 4 * hooks.fixed.size());
-        std::memcpy(img.code.data() + (kHookAt - kCode), hooks.fixed.data(), 4 * hooks.fixed.size());
+        std::memcpy(img.code.data() + (kHookAt - kCode), hooks.fixed.data(),
+                    4 * hooks.fixed.size());
     }
     EXPECT_LE(img.code.size(), img.code_bytes);
     img.code_at = kCode;
@@ -111,9 +112,10 @@ TEST(JitCache, ReclaimKeepsResultsExact) {
     for (const Config& c : configs) {
         const Outcome o = run_image(img, c);
         EXPECT_EQ(compare(ref, o), "") << c.name;
-        fmt::print("JitCache.ReclaimKeepsResultsExact {}: {} blocks compiled, {} flushes, {} "
-                   "links, {} entries from the engine\n",
-                   c.name, o.jit.blocks_compiled, o.jit.cache_flushes, o.jit.links, o.jit_entries);
+        fmt::print(
+            "JitCache.ReclaimKeepsResultsExact {}: {} blocks compiled, {} flushes, {} "
+            "links, {} entries from the engine\n",
+            c.name, o.jit.blocks_compiled, o.jit.cache_flushes, o.jit.links, o.jit_entries);
         if (c.cache_bytes < (1u << 20)) {
             EXPECT_GT(o.jit.cache_flushes, 2u) << c.name;
             EXPECT_GT(o.jit.blocks_compiled, 4000u) << c.name << ": blocks were not recompiled";
@@ -132,9 +134,9 @@ TEST(JitCache, ReclaimWithShuffledCalls) {
     const Image img = many_functions(2, order);
     const Outcome ref = run_image(img, interp_config());
     ASSERT_EQ(ref.stop.reason, StopReason::Ecall);
-    for (const Config& c : {small_cache("jit-96K", engine::EngineKind::Jit, 96u << 10, 100),
-                            small_cache("tiered-96K-threshold-1", engine::EngineKind::Tiered,
-                                        96u << 10, 1)}) {
+    for (const Config& c :
+         {small_cache("jit-96K", engine::EngineKind::Jit, 96u << 10, 100),
+          small_cache("tiered-96K-threshold-1", engine::EngineKind::Tiered, 96u << 10, 1)}) {
         const Outcome o = run_image(img, c);
         EXPECT_EQ(compare(ref, o), "") << c.name;
         EXPECT_GT(o.jit.cache_flushes, 2u) << c.name;
@@ -166,10 +168,10 @@ TEST(JitCache, LoopEnteredFromTheInterpreterAfterReclaim) {
     const Image img = loop_after_reclaim();
     const Outcome ref = run_image(img, interp_config());
     ASSERT_EQ(ref.stop.reason, StopReason::Ecall);
-    for (const Config& c : {small_cache("jit-128K", engine::EngineKind::Jit, 128u << 10, 100),
-                            small_cache("tiered-72K-threshold-1", engine::EngineKind::Tiered,
-                                        72u << 10, 1),
-                            small_cache("jit-64M", engine::EngineKind::Jit, 64u << 20, 100)}) {
+    for (const Config& c :
+         {small_cache("jit-128K", engine::EngineKind::Jit, 128u << 10, 100),
+          small_cache("tiered-72K-threshold-1", engine::EngineKind::Tiered, 72u << 10, 1),
+          small_cache("jit-64M", engine::EngineKind::Jit, 64u << 20, 100)}) {
         const Outcome o = run_image(img, c);
         EXPECT_EQ(compare(ref, o), "") << c.name;
     }
@@ -184,8 +186,9 @@ TEST(JitCache, LoopIsCompiledAgainAfterReclaim) {
     std::unique_ptr<engine::Engine> e;
     std::unique_ptr<mem::AddressSpace> space;
     std::unique_ptr<riscv::Cpu> cpu;
-    const Outcome o = run_image(img, small_cache("jit-128K", engine::EngineKind::Jit, 128u << 10, 100),
-                                8, &e, &space, &cpu);
+    const Outcome o =
+        run_image(img, small_cache("jit-128K", engine::EngineKind::Jit, 128u << 10, 100), 8, &e,
+                  &space, &cpu);
     ASSERT_GT(o.jit.cache_flushes, 0u);
     EXPECT_TRUE(e->jit()->find(kHookAt) != nullptr)
         << "the loop ran interpreted after the reclaim (" << o.jit.cache_flushes << " flushes, "
@@ -194,4 +197,3 @@ TEST(JitCache, LoopIsCompiledAgainAfterReclaim) {
 
 }  // namespace
 }  // namespace xvm::test
-

@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <bit>
+#include <cstdlib>
 #include <map>
 #include <random>
 #include <string>
@@ -30,8 +30,8 @@ enum class Cls { Alu, Mem, Fp, Branch, Jal, Jalr, Skip };
 struct Shape {
     Op op = Op::illegal;
     Cls cls = Cls::Skip;
-    bool rd_x = false, rd_f = false, rs1_x = false, rs1_f = false, rs2_x = false,
-         rs2_f = false, rs3_f = false, rm = false;
+    bool rd_x = false, rd_f = false, rs1_x = false, rs1_f = false, rs2_x = false, rs2_f = false,
+         rs3_f = false, rm = false;
     enum class Imm { None, I12, Sh6, Sh5, U20 } imm = Imm::None;
     unsigned size = 0;  // memory access bytes
     bool store = false;
@@ -43,8 +43,9 @@ Shape shape_of(Op op) {
     s.op = op;
     const riscv::InsnInfo& in = riscv::info(op);
     using riscv::Ext;
-    if (in.ext == Ext::A || in.ext == Ext::Zicsr || in.ext == Ext::Zifencei || in.ext == Ext::Priv ||
-        in.ext == Ext::C || op == Op::illegal || op == Op::ecall || op == Op::ebreak || op == Op::fence)
+    if (in.ext == Ext::A || in.ext == Ext::Zicsr || in.ext == Ext::Zifencei ||
+        in.ext == Ext::Priv || in.ext == Ext::C || op == Op::illegal || op == Op::ecall ||
+        op == Op::ebreak || op == Op::fence)
         return s;
     std::string ops = in.operands;
     std::vector<std::string> toks;
@@ -58,17 +59,28 @@ Shape shape_of(Op op) {
     for (size_t k = 0; k < toks.size(); ++k) {
         const std::string& t = toks[k];
         const bool first = k == 0;
-        if (t == "rd") s.rd_x = true;
-        else if (t == "fd") s.rd_f = true;
-        else if (t == "rs1") s.rs1_x = true;
-        else if (t == "fs1") s.rs1_f = true;
-        else if (t == "rs2") s.rs2_x = true;
-        else if (t == "fs2") s.rs2_f = true;
-        else if (t == "fs3") s.rs3_f = true;
-        else if (t == "rm") s.rm = true;
-        else if (t == "imm") s.imm = Shape::Imm::I12;
-        else if (t == "uimm20") s.imm = Shape::Imm::U20;
-        else if (t == "shamt") s.imm = in.format == riscv::Format::Sh5 ? Shape::Imm::Sh5 : Shape::Imm::Sh6;
+        if (t == "rd")
+            s.rd_x = true;
+        else if (t == "fd")
+            s.rd_f = true;
+        else if (t == "rs1")
+            s.rs1_x = true;
+        else if (t == "fs1")
+            s.rs1_f = true;
+        else if (t == "rs2")
+            s.rs2_x = true;
+        else if (t == "fs2")
+            s.rs2_f = true;
+        else if (t == "fs3")
+            s.rs3_f = true;
+        else if (t == "rm")
+            s.rm = true;
+        else if (t == "imm")
+            s.imm = Shape::Imm::I12;
+        else if (t == "uimm20")
+            s.imm = Shape::Imm::U20;
+        else if (t == "shamt")
+            s.imm = in.format == riscv::Format::Sh5 ? Shape::Imm::Sh5 : Shape::Imm::Sh6;
         else if (t == "off(rs1)") {
             s.rs1_x = true;
             mem = true;
@@ -129,13 +141,47 @@ class Gen {
     }
 
     uint64_t xval() {
-        static const uint64_t kEdges[] = {
-            0, 1, ~0ull, 2, ~1ull, 0x8000000000000000, 0x7fffffffffffffff, 0x8000000000000001,
-            0x7ffffffffffffffe, 0xffffffff, 0x80000000, 0x7fffffff, 0xffffffff80000000,
-            0xffffffff7fffffff, 0x100000000, 0x100000001, 31, 32, 33, 63, 64, 65, 0x7f, 0x80, 0xff,
-            0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0xffffffffffff8000, 0xffffffffffffff80,
-            0x5555555555555555, 0xaaaaaaaaaaaaaaaa, 0x0101010101010101, 0x00ff00ff00ff00ff,
-            0x8080808080808080, 0x00000000ffff0000, 0xfffffffffffff800, 0x7ff, 0x800};
+        static const uint64_t kEdges[] = {0,
+                                          1,
+                                          ~0ull,
+                                          2,
+                                          ~1ull,
+                                          0x8000000000000000,
+                                          0x7fffffffffffffff,
+                                          0x8000000000000001,
+                                          0x7ffffffffffffffe,
+                                          0xffffffff,
+                                          0x80000000,
+                                          0x7fffffff,
+                                          0xffffffff80000000,
+                                          0xffffffff7fffffff,
+                                          0x100000000,
+                                          0x100000001,
+                                          31,
+                                          32,
+                                          33,
+                                          63,
+                                          64,
+                                          65,
+                                          0x7f,
+                                          0x80,
+                                          0xff,
+                                          0x100,
+                                          0x7fff,
+                                          0x8000,
+                                          0xffff,
+                                          0x10000,
+                                          0xffffffffffff8000,
+                                          0xffffffffffffff80,
+                                          0x5555555555555555,
+                                          0xaaaaaaaaaaaaaaaa,
+                                          0x0101010101010101,
+                                          0x00ff00ff00ff00ff,
+                                          0x8080808080808080,
+                                          0x00000000ffff0000,
+                                          0xfffffffffffff800,
+                                          0x7ff,
+                                          0x800};
         const unsigned k = static_cast<unsigned>(below(100));
         if (k < 45) return pick(kEdges);
         if (k < 55) return pick(kEdges) + below(5) - 2;
@@ -144,7 +190,8 @@ class Gen {
         return u64();
     }
     int64_t imm12() {
-        static const int64_t kEdges[] = {0, 1, -1, 2047, -2048, 31, 32, 63, 64, -2, 0x7f, 0x80, 0xff, -0x80};
+        static const int64_t kEdges[] = {0,  1,  -1, 2047, -2048, 31,   32,
+                                         63, 64, -2, 0x7f, 0x80,  0xff, -0x80};
         if (chance(0.5)) return pick(kEdges);
         return static_cast<int64_t>(below(4096)) - 2048;
     }
@@ -157,20 +204,46 @@ class Gen {
     // FP register contents: NaN-boxed singles (sometimes badly boxed) and doubles,
     // biased to zeros, infinities, NaNs, subnormals and integer boundaries.
     uint64_t fval() {
-        static const uint64_t kD[] = {
-            0, 0x8000000000000000, 0x7ff0000000000000, 0xfff0000000000000, 0x7ff8000000000000,
-            0x7ff0000000000001, 0xfff8000000000001, 0x7ff4000000000000, 1, 0x000fffffffffffff,
-            0x0010000000000000, 0x8010000000000000, 0x7fefffffffffffff, 0xffefffffffffffff,
-            0x3ff0000000000000, 0xbff0000000000000, 0x3fe0000000000000, 0x3ff8000000000000,
-            0x4004000000000000, 0xbfe0000000000000, 0x41e0000000000000, 0xc1e0000000000000,
-            0x41dfffffffffffff, 0x41efffffffe00000, 0x41f0000000000000, 0x43e0000000000000,
-            0xc3e0000000000000, 0x43f0000000000000, 0x43dfffffffffffff, 0x3ca0000000000000,
-            0x36a0000000000000, 0x3810000000000000, 0x47efffffe0000000, 0x4330000000000000};
-        static const uint32_t kS[] = {
-            0, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0x7f800001, 0xffc00001, 0x7fa00000,
-            1, 0x007fffff, 0x00800000, 0x80800000, 0x7f7fffff, 0xff7fffff, 0x3f800000, 0xbf800000,
-            0x3f000000, 0x3fc00000, 0x40200000, 0xbf000000, 0x4f000000, 0xcf000000, 0x4effffff,
-            0x4f800000, 0x5f000000, 0xdf000000, 0x5f800000, 0x5effffff, 0x4b000000, 0x33800000};
+        static const uint64_t kD[] = {0,
+                                      0x8000000000000000,
+                                      0x7ff0000000000000,
+                                      0xfff0000000000000,
+                                      0x7ff8000000000000,
+                                      0x7ff0000000000001,
+                                      0xfff8000000000001,
+                                      0x7ff4000000000000,
+                                      1,
+                                      0x000fffffffffffff,
+                                      0x0010000000000000,
+                                      0x8010000000000000,
+                                      0x7fefffffffffffff,
+                                      0xffefffffffffffff,
+                                      0x3ff0000000000000,
+                                      0xbff0000000000000,
+                                      0x3fe0000000000000,
+                                      0x3ff8000000000000,
+                                      0x4004000000000000,
+                                      0xbfe0000000000000,
+                                      0x41e0000000000000,
+                                      0xc1e0000000000000,
+                                      0x41dfffffffffffff,
+                                      0x41efffffffe00000,
+                                      0x41f0000000000000,
+                                      0x43e0000000000000,
+                                      0xc3e0000000000000,
+                                      0x43f0000000000000,
+                                      0x43dfffffffffffff,
+                                      0x3ca0000000000000,
+                                      0x36a0000000000000,
+                                      0x3810000000000000,
+                                      0x47efffffe0000000,
+                                      0x4330000000000000};
+        static const uint32_t kS[] = {0,          0x80000000, 0x7f800000, 0xff800000, 0x7fc00000,
+                                      0x7f800001, 0xffc00001, 0x7fa00000, 1,          0x007fffff,
+                                      0x00800000, 0x80800000, 0x7f7fffff, 0xff7fffff, 0x3f800000,
+                                      0xbf800000, 0x3f000000, 0x3fc00000, 0x40200000, 0xbf000000,
+                                      0x4f000000, 0xcf000000, 0x4effffff, 0x4f800000, 0x5f000000,
+                                      0xdf000000, 0x5f800000, 0x5effffff, 0x4b000000, 0x33800000};
         const bool single = chance(0.45);
         const unsigned k = static_cast<unsigned>(below(100));
         uint64_t v;
@@ -295,8 +368,10 @@ Case single_case(const Shape& s, Gen& g, bool constants) {
     }
     if (s.cls == Cls::Branch) {
         const unsigned k = static_cast<unsigned>(g.below(10));
-        if (k < 3) img.cpu.x[f.rs2] = img.cpu.x[f.rs1];
-        else if (k < 5) img.cpu.x[f.rs2] = img.cpu.x[f.rs1] + g.below(3) - 1;
+        if (k < 3)
+            img.cpu.x[f.rs2] = img.cpu.x[f.rs1];
+        else if (k < 5)
+            img.cpu.x[f.rs2] = img.cpu.x[f.rs1] + g.below(3) - 1;
         img.cpu.x[0] = 0;
     }
 
@@ -344,17 +419,17 @@ Case single_case(const Shape& s, Gen& g, bool constants) {
     for (uint32_t w : pre.words) code.w32(w);
     const uint64_t op_pc = kCode + 0x100 + code.size();
     if (s.cls == Cls::Branch || s.cls == Cls::Jal)
-        f.imm = g.chance(0.5) ? 8
-                              : static_cast<int64_t>(pads + 4 * g.below(kPads)) -
-                                    static_cast<int64_t>(op_pc);
+        f.imm = g.chance(0.5)
+                    ? 8
+                    : static_cast<int64_t>(pads + 4 * g.below(kPads)) - static_cast<int64_t>(op_pc);
     code.w32(enc(s.op, f));
     code.w32(kEcall);
     code.w32(kEcall);
     img.code = code.bytes;
     img.code_at = pads;
     img.cpu.pc = entry;
-    c.what = fmt::format("{} rd={} rs1={} rs2={} rs3={} rm={} imm={} ({})\n", s.name(), f.rd,
-                         f.rs1, f.rs2, f.rs3, f.rm, f.imm, constants ? "constants" : "registers");
+    c.what = fmt::format("{} rd={} rs1={} rs2={} rs3={} rm={} imm={} ({})\n", s.name(), f.rd, f.rs1,
+                         f.rs2, f.rs3, f.rm, f.imm, constants ? "constants" : "registers");
     for (unsigned r : {f.rs1, f.rs2, f.rs3}) {
         c.what += fmt::format("    x{} = {:#x}   f{} = {:#x}\n", r, img.cpu.x[r], r, img.cpu.f[r]);
     }
@@ -375,8 +450,7 @@ int check(const Case& c, const std::vector<Config>& configs, int& reported) {
             d = "  compiled code never ran\n";
         if (d.empty()) continue;
         ++bad;
-        if (reported++ < 12)
-            ADD_FAILURE() << "interp vs " << cfg.name << ": " << c.what << d;
+        if (reported++ < 12) ADD_FAILURE() << "interp vs " << cfg.name << ": " << c.what << d;
     }
     return bad;
 }
@@ -445,14 +519,14 @@ TEST(JitDiff, CompressedInstructions) {
         const uint64_t off = at - kCode;
         code.bytes[off] = static_cast<uint8_t>(h);
         code.bytes[off + 1] = static_cast<uint8_t>(h >> 8);
-        for (int k = 0; k < 4; ++k) code.bytes[off + 2 + k] = static_cast<uint8_t>(kEcall >> (8 * k));
+        for (int k = 0; k < 4; ++k)
+            code.bytes[off + 2 + k] = static_cast<uint8_t>(kEcall >> (8 * k));
         img.code = code.bytes;
         img.code_at = kCode;
         img.cpu.pc = at;
         c.expect_jit = d.op != Op::ebreak;
-        c.what = fmt::format("{:#06x} {} (x{}={:#x} x{}={:#x})\n", h,
-                             riscv::disassemble(d, at), d.rs1, img.cpu.x[d.rs1], d.rs2,
-                             img.cpu.x[d.rs2]);
+        c.what = fmt::format("{:#06x} {} (x{}={:#x} x{}={:#x})\n", h, riscv::disassemble(d, at),
+                             d.rs1, img.cpu.x[d.rs1], d.rs2, img.cpu.x[d.rs2]);
         ++seen[riscv::compressed_mnemonic(d) ? riscv::compressed_mnemonic(d) : "?"];
         if (check(c, configs, reported)) ++bad;
         ++cases;
@@ -503,7 +577,7 @@ struct Item {
 
 struct Sequence {
     std::vector<Item> items;
-    unsigned loops = 0;  // 0: straight through
+    unsigned loops = 0;   // 0: straight through
     uint64_t offset = 0;  // code start within the code pages
     Image init;           // registers and data (code filled by build())
 };
@@ -542,7 +616,8 @@ Image build(const Sequence& q) {
         Asm a;
         a.addi(kCounter, kCounter, -1);
         c.asm_(a);
-        c.w32(encode(Op::bne, {0, kCounter, 0, 0, 0, static_cast<int64_t>(body) - static_cast<int64_t>(c.size())}));
+        c.w32(encode(Op::bne, {0, kCounter, 0, 0, 0,
+                               static_cast<int64_t>(body) - static_cast<int64_t>(c.size())}));
     }
     c.w32(kEcall);
     img.code = c.bytes;
@@ -625,8 +700,9 @@ class SequenceGen {
             const Shape& s = *mem_[g_.below(mem_.size())];
             Fields f;
             f.rs1 = g_.chance(0.5) ? kBaseLo : kBaseHi;
-            f.imm = g_.chance(0.5) ? static_cast<int64_t>(g_.below(4096)) - 2048
-                                   : (static_cast<int64_t>(g_.below(64)) - 32) * static_cast<int64_t>(s.size);
+            f.imm = g_.chance(0.5)
+                        ? static_cast<int64_t>(g_.below(4096)) - 2048
+                        : (static_cast<int64_t>(g_.below(64)) - 32) * static_cast<int64_t>(s.size);
             if (g_.chance(0.005)) f.rs1 = 0;  // address below 2 KiB: unmapped, faults
             f.rd = s.rd_f ? fr() : xd();
             f.rs2 = s.rs2_f ? fr() : x();
@@ -816,17 +892,18 @@ void run_sequences(const char* name, uint64_t seed0, int count, bool loops, bool
         if (++bad > 3) continue;
         const Sequence m = minimize(q, configs);
         d = sequence_mismatch(m, configs, &which);
-        ADD_FAILURE() << "sequence seed " << seed << ": interp vs " << which
-                      << " (minimised from " << q.items.size() << " items)\n"
+        ADD_FAILURE() << "sequence seed " << seed << ": interp vs " << which << " (minimised from "
+                      << q.items.size() << " items)\n"
                       << d << describe(m);
     }
     EXPECT_EQ(bad, 0) << bad << " of " << count << " sequences differ";
     std::string stops;
     for (auto& [r, n] : st.stops) stops += fmt::format(" {}:{}", r, n);
-    fmt::print("JitDiff.{}: {} sequences x {} configurations; interpreter stops{}; {} guest "
-               "instructions retired (interp), {} compiled and {} JIT entries ({})\n",
-               name, count, configs.size(), stops, st.instret, st.compiled, st.entries,
-               configs.front().name);
+    fmt::print(
+        "JitDiff.{}: {} sequences x {} configurations; interpreter stops{}; {} guest "
+        "instructions retired (interp), {} compiled and {} JIT entries ({})\n",
+        name, count, configs.size(), stops, st.instret, st.compiled, st.entries,
+        configs.front().name);
 }
 
 TEST(JitDiff, RandomSequences) {

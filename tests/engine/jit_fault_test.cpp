@@ -93,10 +93,10 @@ TEST(JitFault, MemoryFaultMidBlockIsPrecise) {
             else
                 continue;
             Asm a;
-            a.addi(5, 0, 11).addi(6, 0, 22);        // 0, 4
+            a.addi(5, 0, 11).addi(6, 0, 22);           // 0, 4
             a.li(kBase, static_cast<int64_t>(kData));  // lui
-            a.sd(5, kBase, 0);                       // first access: visible
-            a.ld(12, kBase, 16);                     // second access: succeeds
+            a.sd(5, kBase, 0);                         // first access: visible
+            a.ld(12, kBase, 16);                       // second access: succeeds
             a.li(kBad, static_cast<int64_t>(bad));
             const uint64_t fault_pc = kCode + a.here();
             Fields f;
@@ -104,9 +104,9 @@ TEST(JitFault, MemoryFaultMidBlockIsPrecise) {
             f.rd = m.store ? 0 : 9;
             f.rs2 = 6;
             a.emit(encode(m.op, f));
-            a.addi(10, 0, 33);     // must not run
-            a.sd(6, kBase, 8);     // must not happen
-            a.addi(5, 0, 44);      // must not run
+            a.addi(10, 0, 33);  // must not run
+            a.sd(6, kBase, 8);  // must not happen
+            a.addi(5, 0, 44);   // must not run
             a.ecall();
             Image img = image_of(a);
             img.cpu.f[9] = 0x5555;
@@ -345,9 +345,10 @@ TEST(JitFault, InstructionStraddlingIntoUnmappedCode) {
     EXPECT_EQ(o.cpu.x[7], 3u);
     EXPECT_EQ(o.cpu.x[9], 0u);
     EXPECT_GT(o.jit_entries, 0u);
-    fmt::print("JitFault.InstructionStraddlingIntoUnmappedCode: fetch fault address {:#x} for an "
-               "instruction at {:#x}\n",
-               o.stop.addr, o.cpu.pc);
+    fmt::print(
+        "JitFault.InstructionStraddlingIntoUnmappedCode: fetch fault address {:#x} for an "
+        "instruction at {:#x}\n",
+        o.stop.addr, o.cpu.pc);
 }
 
 // request_exit() from another thread stops a loop that runs entirely in
@@ -374,8 +375,10 @@ TEST(JitFault, ExitRequestStopsACompiledLoop) {
                 for (int k = 0; k < 100 && !returned; ++k)
                     std::this_thread::sleep_for(std::chrono::milliseconds(100));
                 if (!returned) {
-                    fmt::print(stderr, "JitFault.ExitRequestStopsACompiledLoop: run() ignored "
-                                       "request_exit() for 10 s ({})\n", cfg.name);
+                    fmt::print(stderr,
+                               "JitFault.ExitRequestStopsACompiledLoop: run() ignored "
+                               "request_exit() for 10 s ({})\n",
+                               cfg.name);
                     std::abort();
                 }
             });
@@ -407,9 +410,10 @@ TEST(JitFault, InstretAtAFaultAndMidBlock) {
         const Outcome i = run_image(img, interp_config());
         const Outcome j = run_image(img, jit_config());
         EXPECT_EQ(compare(i, j), "");
-        fmt::print("JitFault.InstretAtAFaultAndMidBlock: 3 instructions retired before the "
-                   "fault; instret is {} (interp), {} (jit)\n",
-                   i.cpu.instret, j.cpu.instret);
+        fmt::print(
+            "JitFault.InstretAtAFaultAndMidBlock: 3 instructions retired before the "
+            "fault; instret is {} (interp), {} (jit)\n",
+            i.cpu.instret, j.cpu.instret);
     }
     {
         Asm a;
@@ -417,9 +421,10 @@ TEST(JitFault, InstretAtAFaultAndMidBlock) {
         Image img = image_of(a);
         const Outcome i = run_image(img, interp_config());
         const Outcome j = run_image(img, jit_config());
-        fmt::print("JitFault.InstretAtAFaultAndMidBlock: rdinstret after 3 instructions reads {} "
-                   "(interp), {} (jit)\n",
-                   i.cpu.x[10], j.cpu.x[10]);
+        fmt::print(
+            "JitFault.InstretAtAFaultAndMidBlock: rdinstret after 3 instructions reads {} "
+            "(interp), {} (jit)\n",
+            i.cpu.x[10], j.cpu.x[10]);
     }
 }
 

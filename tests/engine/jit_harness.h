@@ -30,7 +30,7 @@ struct Image {
     std::vector<uint8_t> code;  // placed at code_at
     uint64_t code_at = kCode;
     std::vector<uint8_t> data = std::vector<uint8_t>(kDataBytes);
-    riscv::Cpu cpu;  // initial state; cpu.pc is the entry
+    riscv::Cpu cpu;                    // initial state; cpu.pc is the entry
     uint64_t code_bytes = kCodeBytes;  // size of the code mapping from kCode
     uint8_t code_prot = mem::kProtRead | mem::kProtExec;
 };
@@ -230,7 +230,8 @@ inline std::string listing(const std::vector<uint8_t>& code, uint64_t at) {
     for (size_t k = 0; k + 1 < code.size();) {
         uint32_t bits = code[k] | code[k + 1] << 8;
         unsigned len = riscv::insn_length(static_cast<uint16_t>(bits));
-        if (len == 4 && k + 3 < code.size()) bits |= uint32_t{code[k + 2]} << 16 | uint32_t{code[k + 3]} << 24;
+        if (len == 4 && k + 3 < code.size())
+            bits |= uint32_t{code[k + 2]} << 16 | uint32_t{code[k + 3]} << 24;
         const riscv::Decoded d = riscv::decode(bits);
         s += fmt::format("    {:#x}: {:0{}x}  {}\n", at + k, bits, len * 2,
                          riscv::disassemble(d, at + k));

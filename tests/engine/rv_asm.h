@@ -82,7 +82,8 @@ struct Asm {
             lui(rd, hi);
             return lo ? addiw(rd, rd, static_cast<int32_t>(lo)) : *this;
         }
-        int64_t hi = static_cast<int64_t>(static_cast<uint64_t>(v) - static_cast<uint64_t>(lo)) >> 12;
+        int64_t hi =
+            static_cast<int64_t>(static_cast<uint64_t>(v) - static_cast<uint64_t>(lo)) >> 12;
         const int shift = __builtin_ctzll(static_cast<uint64_t>(hi));
         hi >>= shift;
         li(rd, hi);

@@ -33,21 +33,30 @@ namespace {
 using riscv::Op;
 
 constexpr uint64_t kRamBase = 0x8000'0000, kRamSize = 1u << 20;
-constexpr uint64_t kCodePa = kRamBase;              // the program
-constexpr uint64_t kFuncPa = kRamBase + 0x4000;     // a function the program rewrites
-constexpr uint64_t kHandlerPa = kRamBase + 0x8000;  // mtvec and stvec: wfi
-constexpr uint64_t kDataPa = kRamBase + 0x1'0000;   // hot data, two pages
+constexpr uint64_t kCodePa = kRamBase;               // the program
+constexpr uint64_t kFuncPa = kRamBase + 0x4000;      // a function the program rewrites
+constexpr uint64_t kHandlerPa = kRamBase + 0x8000;   // mtvec and stvec: wfi
+constexpr uint64_t kDataPa = kRamBase + 0x1'0000;    // hot data, two pages
 constexpr uint64_t kTablesPa = kRamBase + 0x2'0000;  // Sv39 root, l1, l0
-constexpr uint64_t kFreshPa = kRamBase + 0x4'0000;  // pages touched once each
+constexpr uint64_t kFreshPa = kRamBase + 0x4'0000;   // pages touched once each
 constexpr uint64_t kDevBase = 0x1000'0000, kDevSize = 0x2000;
-constexpr uint64_t kDevRefuse = 0x1800;    // device offsets from here refuse access
+constexpr uint64_t kDevRefuse = 0x1800;     // device offsets from here refuse access
 constexpr uint64_t kNothing = 0x2000'0000;  // neither RAM nor a device
 
 // CSR numbers (privileged spec, "CSR Listing").
 enum : uint32_t {
-    kStvec = 0x105, kSepc = 0x141, kScause = 0x142, kStval = 0x143,
-    kSatp = 0x180, kMedeleg = 0x302, kMtvec = 0x305, kMepc = 0x341, kMcause = 0x342,
-    kMtval = 0x343, kPmpcfg0 = 0x3a0, kPmpaddr0 = 0x3b0,
+    kStvec = 0x105,
+    kSepc = 0x141,
+    kScause = 0x142,
+    kStval = 0x143,
+    kSatp = 0x180,
+    kMedeleg = 0x302,
+    kMtvec = 0x305,
+    kMepc = 0x341,
+    kMcause = 0x342,
+    kMtval = 0x343,
+    kPmpcfg0 = 0x3a0,
+    kPmpaddr0 = 0x3b0,
 };
 
 // ---- a device that remembers every access -------------------------------------
@@ -65,10 +74,11 @@ struct Access {
 // came before, so a read done twice, skipped or reordered changes the result.
 // Only the accessed bytes are set, as a device register of that width would.
 class LogDevice : public mem::MmioDevice {
-public:
+  public:
     const char* name() const override { return "test-log"; }
     bool read(uint64_t offset, unsigned size, uint64_t& value) override {
-        uint64_t h = (offset + 1) * 0x9e3779b97f4a7c15ull ^ (++reads_ * 0xbf58476d1ce4e5b9ull) ^ size;
+        uint64_t h =
+            (offset + 1) * 0x9e3779b97f4a7c15ull ^ (++reads_ * 0xbf58476d1ce4e5b9ull) ^ size;
         h ^= h >> 29;
         value = size == 8 ? h : h & ((1ull << (8 * size)) - 1);
         const bool refused = offset >= kDevRefuse;
@@ -82,13 +92,15 @@ public:
     }
     std::vector<Access> log;
 
-private:
+  private:
     uint64_t reads_ = 0;
 };
 
 // ---- the machine ----------------------------------------------------------------
 
-uint64_t frozen_time(void*) { return 0; }  // no timer interrupt can happen
+uint64_t frozen_time(void*) {
+    return 0;
+}  // no timer interrupt can happen
 
 struct Machine {
     std::unique_ptr<mem::GuestRam> ram;
@@ -136,7 +148,7 @@ struct Machine {
 // hart to stop (a guest that never ends), then, if even that is not seen (a
 // compiled loop that misses its exit check), by aborting rather than hanging.
 class Deadline {
-public:
+  public:
     Deadline(riscv::Cpu& cpu, std::chrono::seconds limit) {
         thread_ = std::thread([this, &cpu, limit] {
             std::unique_lock<std::mutex> l(m_);
@@ -161,7 +173,7 @@ public:
         return fired_;
     }
 
-private:
+  private:
     std::mutex m_;
     std::condition_variable cv_;
     bool done_ = false, fired_ = false;
@@ -252,8 +264,8 @@ Outcome run_program(const Program& p, const EngineCase& ec) {
 }
 
 std::string describe(const Access& a) {
-    return fmt::format("{} {:#x}/{} = {:#x}{}", a.write ? "write" : "read", a.offset, a.size, a.value,
-                       a.refused ? " (refused)" : "");
+    return fmt::format("{} {:#x}/{} = {:#x}{}", a.write ? "write" : "read", a.offset, a.size,
+                       a.value, a.refused ? " (refused)" : "");
 }
 
 // The first differences between two outcomes, "" when there are none.
@@ -329,7 +341,7 @@ struct MemOp {
     bool store;
 };
 constexpr MemOp kMemOps[] = {
-    {Op::lb, 1, false},  {Op::lh, 2, false},  {Op::lw, 4, false}, {Op::ld, 8, false},
+    {Op::lb, 1, false},  {Op::lh, 2, false},  {Op::lw, 4, false},  {Op::ld, 8, false},
     {Op::lbu, 1, false}, {Op::lhu, 2, false}, {Op::lwu, 4, false}, {Op::sb, 1, true},
     {Op::sh, 2, true},   {Op::sw, 4, true},   {Op::sd, 8, true},
 };
@@ -343,8 +355,16 @@ uint32_t mem_insn(const MemOp& m, unsigned reg, unsigned base, int32_t off) {
 
 // Registers of the random loop.
 enum : unsigned {
-    kRegCount = 5, kRegHot = 6, kRegFresh = 7, kRegDev = 8, kRegValue = 9, kRegSum = 10,
-    kRegMul = 28, kRegHotEdge = 29, kRegPage = 30, kRegDevEdge = 31,
+    kRegCount = 5,
+    kRegHot = 6,
+    kRegFresh = 7,
+    kRegDev = 8,
+    kRegValue = 9,
+    kRegSum = 10,
+    kRegMul = 28,
+    kRegHotEdge = 29,
+    kRegPage = 30,
+    kRegDevEdge = 31,
 };
 constexpr unsigned kLoadRegs = 16;  // x12..x27 receive loads
 
@@ -367,23 +387,47 @@ Program random_mem_program(uint32_t seed, unsigned iterations, unsigned ops) {
             return o;
         };
         auto aligned = [&](int32_t span) {
-            return static_cast<int32_t>(pick(static_cast<unsigned>(span))) & ~static_cast<int32_t>(m.size - 1);
+            return static_cast<int32_t>(pick(static_cast<unsigned>(span))) &
+                   ~static_cast<int32_t>(m.size - 1);
         };
-        auto crossing = [&] { return -static_cast<int32_t>(1 + pick(m.size > 1 ? m.size - 1 : 1)); };
+        auto crossing = [&] {
+            return -static_cast<int32_t>(1 + pick(m.size > 1 ? m.size - 1 : 1));
+        };
         switch (pick(10)) {
-            case 0: case 1: case 2: base = kRegHot; off = aligned(256); break;  // a TLB hit
-            case 3: base = kRegHot; off = misaligned(256); break;
-            case 4: base = kRegHotEdge; off = crossing(); break;  // split across two pages
-            case 5: case 6:  // the first access to this iteration's page: a TLB miss
+            case 0:
+            case 1:
+            case 2:
+                base = kRegHot;
+                off = aligned(256);
+                break;  // a TLB hit
+            case 3:
+                base = kRegHot;
+                off = misaligned(256);
+                break;
+            case 4:
+                base = kRegHotEdge;
+                off = crossing();
+                break;  // split across two pages
+            case 5:
+            case 6:  // the first access to this iteration's page: a TLB miss
                 base = kRegFresh;
                 off = pick(3) ? aligned(2040) : misaligned(2040);
                 break;
-            case 7: case 8: base = kRegDev; off = pick(4) ? aligned(512) : misaligned(512); break;
-            default: base = kRegDevEdge; off = crossing(); break;  // MMIO split into bytes
+            case 7:
+            case 8:
+                base = kRegDev;
+                off = pick(4) ? aligned(512) : misaligned(512);
+                break;
+            default:
+                base = kRegDevEdge;
+                off = crossing();
+                break;  // MMIO split into bytes
         }
         a.emit(mem_insn(m, reg, base, off));
         if (!m.store) a.add(kRegSum, kRegSum, reg);
-        if (pick(3) == 0) a.mul(kRegValue, kRegValue, kRegMul).addi(kRegValue, kRegValue, static_cast<int32_t>(k));
+        if (pick(3) == 0)
+            a.mul(kRegValue, kRegValue, kRegMul)
+                .addi(kRegValue, kRegValue, static_cast<int32_t>(k));
     }
     a.add(kRegFresh, kRegFresh, kRegPage).addi(kRegCount, kRegCount, -1);
     a.bne(kRegCount, 0, loop - a.here());
@@ -418,10 +462,10 @@ FaultLoop fault_loop(const MemOp& m, uint64_t bad, unsigned k) {
     a.li(21, static_cast<int64_t>(bad - kDataPa)).li(15, 0x7777).li(16, 0);
     const uint64_t prologue = a.words.size();
     const int32_t loop = a.here();
-    a.addi(5, 5, 1);       // the iteration: visible
-    a.sd(5, 6, 0);         // a store before: visible
-    a.ld(12, 6, 8);        // a load before
-    a.lw(13, 8, 0x40);     // a device read before: logged
+    a.addi(5, 5, 1);    // the iteration: visible
+    a.sd(5, 6, 0);      // a store before: visible
+    a.ld(12, 6, 8);     // a load before
+    a.lw(13, 8, 0x40);  // a device read before: logged
     a.sub(14, 5, 20);
     a.emit(enc(Op::sltiu, 14, 14, 0, 1));  // x14 = (iteration == k)
     a.mul(14, 14, 21);
@@ -430,9 +474,9 @@ FaultLoop fault_loop(const MemOp& m, uint64_t bad, unsigned k) {
     const uint64_t body_before = a.words.size() - prologue;
     const uint64_t fault_pc = kCodePa + a.here();
     a.emit(mem_insn(m, 15, 14, 16));
-    a.addi(16, 16, 1);     // after: not at the fault
-    a.sd(5, 6, 24);        // a store after
-    a.sw(5, 8, 0x44);      // a device write after
+    a.addi(16, 16, 1);  // after: not at the fault
+    a.sd(5, 6, 24);     // a store after
+    a.sw(5, 8, 0x44);   // a device write after
     a.bne(5, 22, loop - a.here());
     a.emit(encode(Op::wfi, {}));
     const uint64_t body = a.words.size() - 1 - prologue;
@@ -564,7 +608,7 @@ void map_sv39(Machine& m, bool delegate) {
     constexpr uint64_t V = 1, R = 2, W = 4, X = 8, A = 0x40, D = 0x80;
     auto pte = [](uint64_t pa, uint64_t flags) { return (pa >> 12) << 10 | flags; };
     m.put64(root + 2 * 8, pte(kRamBase, V | R | W | X | A | D));  // 1 GiB identity over RAM
-    m.put64(root + 1 * 8, pte(l1, V));                             // 0x4000_0000
+    m.put64(root + 1 * 8, pte(l1, V));                            // 0x4000_0000
     m.put64(l1, pte(l0, V));
     m.put64(l0 + 0 * 8, pte(kDataPa, V | R | W | A | D));
     m.put64(l0 + 2 * 8, pte(kDataPa + 0x1000, V | R | A));
@@ -592,8 +636,9 @@ TEST(SysJit, Sv39PageFaultMidBlockInSMode) {
     for (bool delegate : {true, false}) {
         for (const Case& c : cases) {
             for (unsigned k : {1u, 40u}) {
-                SCOPED_TRACE(fmt::format("{} at {:#x}, iteration {}, {}", riscv::info(c.m.op).mnemonic,
-                                         c.bad, k, delegate ? "delegated" : "to M"));
+                SCOPED_TRACE(fmt::format("{} at {:#x}, iteration {}, {}",
+                                         riscv::info(c.m.op).mnemonic, c.bad, k,
+                                         delegate ? "delegated" : "to M"));
                 Asm a;
                 a.li(5, 0).li(6, kVaData).li(8, kVaDev).li(20, k).li(22, 1000);
                 a.li(21, static_cast<int64_t>(c.bad - 16 - kVaData)).li(15, 0x7777).li(16, 0);

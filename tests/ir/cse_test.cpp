@@ -11,10 +11,10 @@ TEST(Cse, RepeatedPureValuesAreShared) {
     const Value r = ir.get_reg(12);
     const Value z1 = ir.emit(Opcode::Zext32, r);
     const Value s1 = ir.emit(Opcode::Shr, z1, ir.constant(19));
-    const Value z2 = ir.emit(Opcode::Zext32, r);              // same as z1
+    const Value z2 = ir.emit(Opcode::Zext32, r);                 // same as z1
     const Value s2 = ir.emit(Opcode::Shr, z2, ir.constant(19));  // same as s1 once z2 = z1
     const Value sum = ir.emit(Opcode::Add, s1, s2);
-    const Value sum2 = ir.emit(Opcode::Add, s2, s1);          // commutative match
+    const Value sum2 = ir.emit(Opcode::Add, s2, s1);  // commutative match
     ir.set_reg(10, sum);
     ir.set_reg(11, sum2);
     b.term = {Terminal::Kind::Jump, kNoValue, 0x1000, 0};

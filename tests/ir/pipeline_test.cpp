@@ -136,7 +136,9 @@ TEST(Pipeline, EveryPassCanBeSwitchedOff) {
     l.addi(sp, sp, -16).sd(ra, sp, 8).addiw(a0, a0, 1).addiw(a0, a0, 1).addi(sp, sp, 16).ret();
     const std::string original = listing(l.b);
     Block b = l.b;
-    run_passes(b, {.fold = false, .forward_regs = false, .dead_stores = false, .dce = false, .cse = false});
+    run_passes(
+        b,
+        {.fold = false, .forward_regs = false, .dead_stores = false, .dce = false, .cse = false});
     EXPECT_EQ(listing(b), original);
 
     size_t previous = live(l.b);

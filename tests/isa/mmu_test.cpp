@@ -75,7 +75,8 @@ TEST_F(MmuTest, Sv39FourKilobytePageWithAccessedAndDirty) {
     uint64_t leaf_addr = 0;
     {
         uint64_t t = root;
-        for (int l = 2; l > 0; --l) t = (pte_at(t + ((0x1000 >> (12 + 9 * l)) & 0x1ff) * 8) >> 10) << 12;
+        for (int l = 2; l > 0; --l)
+            t = (pte_at(t + ((0x1000 >> (12 + 9 * l)) & 0x1ff) * 8) >> 10) << 12;
         leaf_addr = t + 1 * 8;
     }
     EXPECT_TRUE(pte_at(leaf_addr) & A);
@@ -109,7 +110,7 @@ TEST_F(MmuTest, PermissionFaultsCarryCauseAndAddress) {
     EXPECT_FALSE(mmu->load(0x3000, 4, v, f));  // execute-only
     ASSERT_TRUE(ps.csr_write(cpu, 0x100, mstatus::SUM | mstatus::MXR));
     mmu->flush_all();
-    EXPECT_TRUE(mmu->load(0x3000, 4, v, f));   // MXR makes it readable
+    EXPECT_TRUE(mmu->load(0x3000, 4, v, f));  // MXR makes it readable
     ps.priv = Priv::U;
     mmu->flush_all();
     EXPECT_FALSE(mmu->load(0x1000, 4, v, f));  // U touching an S page
@@ -120,9 +121,9 @@ TEST_F(MmuTest, PermissionFaultsCarryCauseAndAddress) {
 
 TEST_F(MmuTest, SuperpagesTranslateAndMisalignedOnesFault) {
     const uint64_t root = alloc_table();
-    map(root, 0x40000000, kRam, R | W | X, 2);                 // 1 GiB
-    map(root, 0x200000, kRam + 0x400000, R | W, 1);            // 2 MiB
-    map(root, 0x600000, kRam + 0x401000, R | W, 1);            // misaligned 2 MiB
+    map(root, 0x40000000, kRam, R | W | X, 2);       // 1 GiB
+    map(root, 0x200000, kRam + 0x400000, R | W, 1);  // 2 MiB
+    map(root, 0x600000, kRam + 0x401000, R | W, 1);  // misaligned 2 MiB
     ASSERT_TRUE(ps.csr_write(cpu, 0x180, sv39(root)));
     ps.priv = Priv::S;
     uint64_t pa;

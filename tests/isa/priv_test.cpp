@@ -15,14 +15,17 @@ struct PrivTest : ::testing::Test {
         EXPECT_TRUE(ps.csr_read(cpu, csr, 0, v)) << std::hex << csr;
         return v;
     }
-    void write(uint32_t csr, uint64_t v) { EXPECT_TRUE(ps.csr_write(cpu, csr, v)) << std::hex << csr; }
+    void write(uint32_t csr, uint64_t v) {
+        EXPECT_TRUE(ps.csr_write(cpu, csr, v)) << std::hex << csr;
+    }
 };
 
 TEST_F(PrivTest, ResetsToMachineModeWithRv64Misa) {
     EXPECT_EQ(ps.priv, Priv::M);
     const uint64_t misa = read(0x301);
     EXPECT_EQ(misa >> 62, 2u);
-    for (char c : {'I', 'M', 'A', 'F', 'D', 'C', 'S', 'U'}) EXPECT_TRUE((misa >> (c - 'A')) & 1) << c;
+    for (char c : {'I', 'M', 'A', 'F', 'D', 'C', 'S', 'U'})
+        EXPECT_TRUE((misa >> (c - 'A')) & 1) << c;
     EXPECT_EQ((read(0x300) >> 32) & 3, 2u);  // UXL = 64
 }
 
@@ -93,10 +96,10 @@ TEST_F(PrivTest, SatpIgnoresUnsupportedModes) {
 TEST_F(PrivTest, CsrPrivilegeAndReadOnlyRules) {
     uint64_t v;
     ps.priv = Priv::S;
-    EXPECT_FALSE(ps.csr_read(cpu, 0x300, 0, v));   // mstatus from S
-    EXPECT_TRUE(ps.csr_read(cpu, 0x100, 0, v));    // sstatus
-    EXPECT_FALSE(ps.csr_write(cpu, 0xc01, 1));     // time is read-only
-    EXPECT_FALSE(ps.csr_read(cpu, 0xc01, 0, v));   // mcounteren.TM clear
+    EXPECT_FALSE(ps.csr_read(cpu, 0x300, 0, v));  // mstatus from S
+    EXPECT_TRUE(ps.csr_read(cpu, 0x100, 0, v));   // sstatus
+    EXPECT_FALSE(ps.csr_write(cpu, 0xc01, 1));    // time is read-only
+    EXPECT_FALSE(ps.csr_read(cpu, 0xc01, 0, v));  // mcounteren.TM clear
     ps.priv = Priv::M;
     write(0x306, 2);
     ps.priv = Priv::S;
@@ -105,7 +108,7 @@ TEST_F(PrivTest, CsrPrivilegeAndReadOnlyRules) {
     ps.priv = Priv::M;
     write(0x300, TVM);
     ps.priv = Priv::S;
-    EXPECT_FALSE(ps.csr_write(cpu, 0x180, 0));  // satp trapped by TVM
+    EXPECT_FALSE(ps.csr_write(cpu, 0x180, 0));    // satp trapped by TVM
     EXPECT_FALSE(ps.csr_read(cpu, 0x7b0, 0, v));  // dcsr: not implemented
 }
 

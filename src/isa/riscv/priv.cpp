@@ -12,17 +12,52 @@ using namespace mstatus;
 
 // CSR numbers (privileged spec, "CSR Listing").
 enum : uint32_t {
-    kSstatus = 0x100, kSie = 0x104, kStvec = 0x105, kScounteren = 0x106, kSenvcfg = 0x10a,
-    kSscratch = 0x140, kSepc = 0x141, kScause = 0x142, kStval = 0x143, kSip = 0x144,
-    kStimecmp = 0x14d, kSatp = 0x180,
-    kMstatus = 0x300, kMisa = 0x301, kMedeleg = 0x302, kMideleg = 0x303, kMie = 0x304,
-    kMtvec = 0x305, kMcounteren = 0x306, kMenvcfg = 0x30a, kMcountinhibit = 0x320,
-    kMhpmevent3 = 0x323, kMhpmevent31 = 0x33f,
-    kMscratch = 0x340, kMepc = 0x341, kMcause = 0x342, kMtval = 0x343, kMip = 0x344,
-    kPmpcfg0 = 0x3a0, kPmpcfg15 = 0x3af, kPmpaddr0 = 0x3b0, kPmpaddr63 = 0x3ef,
-    kMcycle = 0xb00, kMinstret = 0xb02, kMhpmcounter3 = 0xb03, kMhpmcounter31 = 0xb1f,
-    kCycle = 0xc00, kTime = 0xc01, kInstret = 0xc02, kHpmcounter3 = 0xc03, kHpmcounter31 = 0xc1f,
-    kMvendorid = 0xf11, kMarchid = 0xf12, kMimpid = 0xf13, kMhartid = 0xf14, kMconfigptr = 0xf15,
+    kSstatus = 0x100,
+    kSie = 0x104,
+    kStvec = 0x105,
+    kScounteren = 0x106,
+    kSenvcfg = 0x10a,
+    kSscratch = 0x140,
+    kSepc = 0x141,
+    kScause = 0x142,
+    kStval = 0x143,
+    kSip = 0x144,
+    kStimecmp = 0x14d,
+    kSatp = 0x180,
+    kMstatus = 0x300,
+    kMisa = 0x301,
+    kMedeleg = 0x302,
+    kMideleg = 0x303,
+    kMie = 0x304,
+    kMtvec = 0x305,
+    kMcounteren = 0x306,
+    kMenvcfg = 0x30a,
+    kMcountinhibit = 0x320,
+    kMhpmevent3 = 0x323,
+    kMhpmevent31 = 0x33f,
+    kMscratch = 0x340,
+    kMepc = 0x341,
+    kMcause = 0x342,
+    kMtval = 0x343,
+    kMip = 0x344,
+    kPmpcfg0 = 0x3a0,
+    kPmpcfg15 = 0x3af,
+    kPmpaddr0 = 0x3b0,
+    kPmpaddr63 = 0x3ef,
+    kMcycle = 0xb00,
+    kMinstret = 0xb02,
+    kMhpmcounter3 = 0xb03,
+    kMhpmcounter31 = 0xb1f,
+    kCycle = 0xc00,
+    kTime = 0xc01,
+    kInstret = 0xc02,
+    kHpmcounter3 = 0xc03,
+    kHpmcounter31 = 0xc1f,
+    kMvendorid = 0xf11,
+    kMarchid = 0xf12,
+    kMimpid = 0xf13,
+    kMhartid = 0xf14,
+    kMconfigptr = 0xf15,
 };
 
 constexpr uint64_t kSIntr = (1u << kIrqSSoft) | (1u << kIrqSTimer) | (1u << kIrqSExt);
@@ -79,10 +114,13 @@ bool PrivState::counter_enabled(uint32_t csr) const {
 bool PrivState::csr_read(Cpu& cpu, uint32_t csr, uint64_t time, uint64_t& out) const {
     if (static_cast<unsigned>(priv) < ((csr >> 8) & 3)) return false;
     switch (csr) {
-        case kCsrFflags: case kCsrFrm: case kCsrFcsr:
+        case kCsrFflags:
+        case kCsrFrm:
+        case kCsrFcsr:
             if (!fp_enabled()) return false;
             return riscv::csr_read(cpu, csr, out);
-        case kCycle: case kInstret:
+        case kCycle:
+        case kInstret:
             if (!counter_enabled(csr)) return false;
             out = cpu.instret;
             return true;
@@ -122,8 +160,12 @@ bool PrivState::csr_read(Cpu& cpu, uint32_t csr, uint64_t time, uint64_t& out) c
         case kMcause: out = mcause_; return true;
         case kMtval: out = mtval_; return true;
         case kMip: out = mip(time); return true;
-        case kMcycle: case kMinstret: out = cpu.instret; return true;
-        case kMvendorid: case kMarchid: case kMimpid: case kMconfigptr: out = 0; return true;
+        case kMcycle:
+        case kMinstret: out = cpu.instret; return true;
+        case kMvendorid:
+        case kMarchid:
+        case kMimpid:
+        case kMconfigptr: out = 0; return true;
         case kMhartid: out = mhartid_; return true;
         default: break;
     }
@@ -141,7 +183,8 @@ bool PrivState::csr_read(Cpu& cpu, uint32_t csr, uint64_t time, uint64_t& out) c
         return true;
     }
     // Performance counters this hart does not implement read as zero.
-    if ((csr >= kMhpmcounter3 && csr <= kMhpmcounter31) || (csr >= kMhpmevent3 && csr <= kMhpmevent31)) {
+    if ((csr >= kMhpmcounter3 && csr <= kMhpmcounter31) ||
+        (csr >= kMhpmevent3 && csr <= kMhpmevent31)) {
         out = 0;
         return true;
     }
@@ -154,7 +197,8 @@ bool PrivState::csr_read(Cpu& cpu, uint32_t csr, uint64_t time, uint64_t& out) c
 }
 
 void PrivState::write_mstatus(uint64_t v) {
-    constexpr uint64_t kWritable = SIE | MIE | SPIE | MPIE | SPP | MPP | FS | MPRV | SUM | MXR | TVM | TW | TSR;
+    constexpr uint64_t kWritable =
+        SIE | MIE | SPIE | MPIE | SPP | MPP | FS | MPRV | SUM | MXR | TVM | TW | TSR;
     uint64_t n = (mstatus_ & ~kWritable) | (v & kWritable);
     // MPP is WARL over {U, S, M}: the reserved value 2 keeps the old one.
     if (((n >> 11) & 3) == 2) n = (n & ~MPP) | (mstatus_ & MPP);
@@ -180,7 +224,9 @@ bool PrivState::csr_write(Cpu& cpu, uint32_t csr, uint64_t v) {
     if (static_cast<unsigned>(priv) < ((csr >> 8) & 3)) return false;
     if (csr_read_only(csr)) return false;
     switch (csr) {
-        case kCsrFflags: case kCsrFrm: case kCsrFcsr:
+        case kCsrFflags:
+        case kCsrFrm:
+        case kCsrFcsr:
             if (!fp_enabled()) return false;
             set_fp_dirty();
             return riscv::csr_write(cpu, csr, v);
@@ -230,7 +276,10 @@ bool PrivState::csr_write(Cpu& cpu, uint32_t csr, uint64_t v) {
             return true;
         case kMtvec: mtvec_ = v & ~uint64_t{2}; return true;
         case kMcounteren: mcounteren_ = static_cast<uint32_t>(v & 7); return true;
-        case kMenvcfg: menvcfg_ = v & (1ull << 63 | 1); effects_ |= kInterruptsChanged; return true;
+        case kMenvcfg:
+            menvcfg_ = v & (1ull << 63 | 1);
+            effects_ |= kInterruptsChanged;
+            return true;
         case kMcountinhibit: mcountinhibit_ = static_cast<uint32_t>(v & ~2u); return true;
         case kMscratch: mscratch_ = v; return true;
         case kMepc: mepc_ = v & ~uint64_t{1}; return true;
@@ -244,7 +293,8 @@ bool PrivState::csr_write(Cpu& cpu, uint32_t csr, uint64_t v) {
             effects_ |= kInterruptsChanged;
             return true;
         }
-        case kMcycle: case kMinstret: return true;  // counters free-run from instret
+        case kMcycle:
+        case kMinstret: return true;  // counters free-run from instret
         default: break;
     }
     if (csr >= kPmpcfg0 && csr <= kPmpcfg15) {
@@ -264,14 +314,15 @@ bool PrivState::csr_write(Cpu& cpu, uint32_t csr, uint64_t v) {
     if (csr >= kPmpaddr0 && csr <= kPmpaddr63) {
         const unsigned k = csr - kPmpaddr0;
         if (k >= kPmpEntries) return true;
-        const bool next_tor_locked = k + 1 < kPmpEntries && (pmp_[k + 1].cfg & 0x80) &&
-                                     ((pmp_[k + 1].cfg >> 3) & 3) == 1;
+        const bool next_tor_locked =
+            k + 1 < kPmpEntries && (pmp_[k + 1].cfg & 0x80) && ((pmp_[k + 1].cfg >> 3) & 3) == 1;
         if (!(pmp_[k].cfg & 0x80) && !next_tor_locked) pmp_[k].addr = v & ((1ull << 54) - 1);
         ++pmp_generation_;
         effects_ |= kTlbFlush;
         return true;
     }
-    if ((csr >= kMhpmcounter3 && csr <= kMhpmcounter31) || (csr >= kMhpmevent3 && csr <= kMhpmevent31))
+    if ((csr >= kMhpmcounter3 && csr <= kMhpmcounter31) ||
+        (csr >= kMhpmevent3 && csr <= kMhpmevent31))
         return true;  // not implemented: stay zero
     return false;
 }
@@ -347,7 +398,8 @@ uint64_t PrivState::pending_interrupt(uint64_t time) const {
     const uint64_t pending = mip(time) & mie_;
     if (!pending) return 0;
     // Priority: MEI, MSI, MTI, SEI, SSI, STI ("Machine Interrupt Registers").
-    static constexpr unsigned kOrder[] = {kIrqMExt, kIrqMSoft, kIrqMTimer, kIrqSExt, kIrqSSoft, kIrqSTimer};
+    static constexpr unsigned kOrder[] = {kIrqMExt, kIrqMSoft, kIrqMTimer,
+                                          kIrqSExt, kIrqSSoft, kIrqSTimer};
     const uint64_t m_level = pending & ~mideleg_;
     const bool m_enabled = priv != Priv::M || (mstatus_ & MIE);
     const uint64_t s_level = pending & mideleg_;

@@ -23,19 +23,35 @@ inline constexpr uint64_t SIE = 1ull << 1, MIE = 1ull << 3, SPIE = 1ull << 5, UB
                           SD = 1ull << 63;
 inline constexpr uint64_t kFsDirty = 3ull << 13;
 // The bits sstatus shows of mstatus.
-inline constexpr uint64_t kSstatusMask = SIE | SPIE | UBE | SPP | VS | FS | XS | SUM | MXR | UXL | SD;
+inline constexpr uint64_t kSstatusMask =
+    SIE | SPIE | UBE | SPP | VS | FS | XS | SUM | MXR | UXL | SD;
 }  // namespace mstatus
 
 // Interrupt numbers = mip/mie bit positions ("Machine Interrupt Registers").
 enum Irq : unsigned {
-    kIrqSSoft = 1, kIrqMSoft = 3, kIrqSTimer = 5, kIrqMTimer = 7, kIrqSExt = 9, kIrqMExt = 11,
+    kIrqSSoft = 1,
+    kIrqMSoft = 3,
+    kIrqSTimer = 5,
+    kIrqMTimer = 7,
+    kIrqSExt = 9,
+    kIrqMExt = 11,
 };
 
 // Synchronous exception causes ("Machine Cause Register", table of codes).
 enum Exc : uint64_t {
-    kExcInsnMisaligned = 0, kExcInsnAccess = 1, kExcIllegal = 2, kExcBreakpoint = 3,
-    kExcLoadMisaligned = 4, kExcLoadAccess = 5, kExcStoreMisaligned = 6, kExcStoreAccess = 7,
-    kExcEcallU = 8, kExcEcallS = 9, kExcEcallM = 11, kExcInsnPage = 12, kExcLoadPage = 13,
+    kExcInsnMisaligned = 0,
+    kExcInsnAccess = 1,
+    kExcIllegal = 2,
+    kExcBreakpoint = 3,
+    kExcLoadMisaligned = 4,
+    kExcLoadAccess = 5,
+    kExcStoreMisaligned = 6,
+    kExcStoreAccess = 7,
+    kExcEcallU = 8,
+    kExcEcallS = 9,
+    kExcEcallM = 11,
+    kExcInsnPage = 12,
+    kExcLoadPage = 13,
     kExcStorePage = 15,
 };
 inline constexpr uint64_t kInterruptBit = 1ull << 63;
@@ -46,7 +62,7 @@ struct PmpEntry {
 };
 
 class PrivState {
-public:
+  public:
     static constexpr unsigned kPmpEntries = 16;
 
     explicit PrivState(uint64_t hartid = 0) : mhartid_(hartid) { reset(); }
@@ -62,7 +78,11 @@ public:
     // What changed on the last csr_write that the engine must act on.
     // kAddressSpace: satp changed; the MMU selects that address space's TLBs.
     enum Effect : uint32_t {
-        kNone = 0, kTlbFlush = 1, kInterruptsChanged = 2, kCodeFlush = 4, kAddressSpace = 8,
+        kNone = 0,
+        kTlbFlush = 1,
+        kInterruptsChanged = 2,
+        kCodeFlush = 4,
+        kAddressSpace = 8,
     };
     uint32_t take_effects() { return std::exchange(effects_, 0u); }
 
@@ -74,7 +94,9 @@ public:
     bool sret(Cpu& cpu, uint64_t& pc);
     // WFI is illegal in U mode, and in S mode with mstatus.TW.
     bool wfi_allowed() const;
-    bool sfence_allowed() const { return priv == Priv::M || (priv == Priv::S && !(mstatus_ & mstatus::TVM)); }
+    bool sfence_allowed() const {
+        return priv == Priv::M || (priv == Priv::S && !(mstatus_ & mstatus::TVM));
+    }
 
     // The interrupt to take now (cause with kInterruptBit), or 0.
     uint64_t pending_interrupt(uint64_t time) const;
@@ -84,8 +106,10 @@ public:
 
     // Device lines (CLINT, PLIC): thread-safe.
     void set_irq_line(unsigned bit, bool level) {
-        if (level) hw_mip_.fetch_or(1ull << bit, std::memory_order_acq_rel);
-        else hw_mip_.fetch_and(~(1ull << bit), std::memory_order_acq_rel);
+        if (level)
+            hw_mip_.fetch_or(1ull << bit, std::memory_order_acq_rel);
+        else
+            hw_mip_.fetch_and(~(1ull << bit), std::memory_order_acq_rel);
     }
     uint64_t mip(uint64_t time) const;
 
@@ -107,7 +131,7 @@ public:
     uint64_t pmp_generation() const { return pmp_generation_; }
     uint64_t menvcfg() const { return menvcfg_; }
 
-private:
+  private:
     bool counter_enabled(uint32_t csr) const;
     void write_mstatus(uint64_t v);
     void write_satp(uint64_t v);
@@ -117,7 +141,7 @@ private:
     uint64_t misa_ = 0;
     uint64_t medeleg_ = 0, mideleg_ = 0;
     uint64_t mie_ = 0;
-    uint64_t sw_mip_ = 0;  // software-writable bits (SSIP, STIP, SEIP)
+    uint64_t sw_mip_ = 0;              // software-writable bits (SSIP, STIP, SEIP)
     std::atomic<uint64_t> hw_mip_{0};  // device lines (MSIP, MTIP, MEIP, SEIP)
     uint64_t mtvec_ = 0, stvec_ = 0;
     uint64_t mepc_ = 0, sepc_ = 0;
