@@ -414,11 +414,8 @@ const Synthetic& synthetic(unsigned insns) {
     s.code_bytes = rig().compile(s.optimised);
     if (s.code_bytes == 0) {
         const size_t n = s.optimised.insts.size();
-        s.error = n > jit::kMaxValues
-                      ? std::to_string(insns) + " insns lift to " + std::to_string(n) +
-                            " IR values > jit::kMaxValues = " + std::to_string(jit::kMaxValues)
-                      : "compile_x64 refused the block (" + std::to_string(n) +
-                            " IR values; code over jit::kMaxBlockCode?)";
+        s.error = "compile_x64 refused the block (" + std::to_string(n) +
+                  " IR values; code over jit::kMaxBlockCode or spills over jit::kSpillSlots?)";
         s.error += "; the largest block of this mix that compiles has " +
                    std::to_string(largest_compilable(s.code, insns)) + " insns";
     }

@@ -20,6 +20,7 @@ struct JitOptions {
     unsigned max_block_insns = 64;
     bool dump_ir = false;     // print each block's IR (after passes) to the log
     bool superblocks = true;  // tiered: go on past strongly biased branches
+    unsigned alloc_regs = 0;  // host registers for values, 0 = all (fewer: allocator tests)
     ir::PassOptions passes;
 };
 

@@ -27,11 +27,19 @@ int reg_offset(int64_t r) {
                   : static_cast<int>(offsetof(riscv::Cpu, f) + 8 * (r - 32));
 }
 
+// Where a value lives: a constant, a host register, a spill slot, or its home,
+// the Cpu field of a guest register that holds it (a value read from a guest
+// register, or written to one, can leave its host register without a store).
 struct Loc {
-    enum Kind : uint8_t { None, Const, Reg, Slot } kind = None;
-    int8_t reg = -1;  // index into kAlloc
-    int64_t imm = 0;
+    enum Kind : uint8_t { None, Const, Reg, Slot, Home } kind = None;
+    int8_t reg = -1;  // Reg: index into kAlloc
+    int16_t at = -1;  // Slot: spill slot; Home: guest register
+    int64_t imm = 0;  // Const
 };
+
+constexpr unsigned kArgBase = kSpillSlots;
+constexpr unsigned kSaveBase = kSpillSlots + kArgSlots;
+static_assert(kNumAlloc <= kSaveSlots);
 
 bool fits_i32(int64_t v) {
     return v >= INT32_MIN && v <= INT32_MAX;
@@ -40,7 +48,12 @@ bool fits_i32(int64_t v) {
 class Emitter : public CodeGenerator {
   public:
     Emitter(const ir::Block& b, JitBlock& jb, const BackendContext& ctx, size_t max, uint8_t* at)
-        : CodeGenerator(max, at), b_(b), jb_(jb), ctx_(ctx) {}
+        : CodeGenerator(max, at),
+          b_(b),
+          jb_(jb),
+          ctx_(ctx),
+          nregs_(ctx.alloc_regs && ctx.alloc_regs < kNumAlloc ? static_cast<int>(ctx.alloc_regs)
+                                                              : kNumAlloc) {}
 
     bool run();
 
@@ -48,6 +61,11 @@ class Emitter : public CodeGenerator {
     void load(const Reg64& dst, Value v);
     void put(Value v, const Reg64& src);
     Address slot(unsigned s) { return qword[rsp + 8 * s]; }
+    // The memory of a value in a slot or at home.
+    RegExp mem(const Loc& l) const {
+        return l.kind == Loc::Slot ? rsp + 8 * l.at : rbx + reg_offset(l.at);
+    }
+    static bool in_memory(const Loc& l) { return l.kind == Loc::Slot || l.kind == Loc::Home; }
     void emit_inst(Value k);
     void alu(Value k, void (Emitter::*op_rr)(const Operand&, const Operand&),
              void (Emitter::*op_ri)(const Operand&, uint32_t));
@@ -79,6 +97,7 @@ class Emitter : public CodeGenerator {
     const ir::Block& b_;
     JitBlock& jb_;
     const BackendContext& ctx_;
+    const int nregs_;  // values go to kAlloc[0, nregs_)
     std::vector<Loc> loc_;
     std::vector<int32_t> last_use_;
     // Each value's use positions, in order: use_pos_[use_begin_[v] .. use_begin_[v+1]).
@@ -92,6 +111,33 @@ class Emitter : public CodeGenerator {
     }
     std::vector<uint16_t> uses_;
     int owner_[kNumAlloc];
+    // Spill slots not in use; too few for the block fails its compilation.
+    std::vector<int16_t> free_slots_;
+    bool out_of_slots_ = false;
+    int16_t take_slot() {
+        if (free_slots_.empty()) {
+            out_of_slots_ = true;
+            return 0;
+        }
+        const int16_t s = free_slots_.back();
+        free_slots_.pop_back();
+        return s;
+    }
+    // What the Cpu's field of each guest register holds as the code runs so far
+    // (kNoValue: a value from before the block or not known), and for each value
+    // a guest register holding it, or -1.
+    Value guest_val_[64];
+    std::vector<int8_t> home_of_;
+    void spill(Value v, int r);
+    void set_reg(Value k);
+    // A register holding no value (but not `keep`'s, which an argument dying at
+    // the current instruction left marked free).
+    int free_reg(Value keep = ir::kNoValue) const {
+        const int skip = keep != ir::kNoValue && loc_[keep].kind == Loc::Reg ? loc_[keep].reg : -1;
+        for (int r = 0; r < nregs_; ++r)
+            if (owner_[r] < 0 && r != skip) return r;
+        return -1;
+    }
     // A value known to be in rax at the start of the next instruction: the last
     // one put() from rax into a stack slot (blocks are straight-line code, and
     // put() is the last thing an instruction emits).
@@ -157,12 +203,12 @@ class Emitter : public CodeGenerator {
 
 void Emitter::save_regs(const int32_t (&saved)[kNumAlloc]) {
     for (int r = 0; r < kNumAlloc; ++r)
-        if (saved[r] >= 0) mov(slot(static_cast<unsigned>(saved[r])), kAlloc[r]);
+        if (saved[r] >= 0) mov(slot(kSaveBase + r), kAlloc[r]);
 }
 
 void Emitter::restore_regs(const int32_t (&saved)[kNumAlloc]) {
     for (int r = 0; r < kNumAlloc; ++r)
-        if (saved[r] >= 0) mov(kAlloc[r], slot(static_cast<unsigned>(saved[r])));
+        if (saved[r] >= 0) mov(kAlloc[r], slot(kSaveBase + r));
 }
 
 void Emitter::live_caller_saved(Value k, int32_t (&saved)[kNumAlloc]) const {
@@ -290,11 +336,12 @@ void Emitter::probe_fetch_cache() {
     L(miss);
 }
 
-void Emitter::load_loc(const Reg64& dst, const Loc& l, Value v) {
+void Emitter::load_loc(const Reg64& dst, const Loc& l, Value) {
     switch (l.kind) {
         case Loc::Const: mov(dst, l.imm); break;
         case Loc::Reg: mov(dst, kAlloc[l.reg]); break;
-        case Loc::Slot: mov(dst, slot(v)); break;
+        case Loc::Slot:
+        case Loc::Home: mov(dst, qword[mem(l)]); break;
         case Loc::None: xor_(dst.cvt32(), dst.cvt32()); break;
     }
 }
@@ -547,7 +594,8 @@ void Emitter::load(const Reg64& dst, Value v) {
         case Loc::Reg:
             if (kAlloc[l.reg].getIdx() != dst.getIdx()) mov(dst, kAlloc[l.reg]);
             break;
-        case Loc::Slot: mov(dst, slot(v)); break;
+        case Loc::Slot:
+        case Loc::Home: mov(dst, qword[mem(l)]); break;
         case Loc::None: xor_(dst.cvt32(), dst.cvt32()); break;  // unreachable for well-formed IR
     }
 }
@@ -557,14 +605,33 @@ void Emitter::put(Value v, const Reg64& src) {
     if (l.kind == Loc::Reg) {
         if (kAlloc[l.reg].getIdx() != src.getIdx()) mov(kAlloc[l.reg], src);
     } else if (l.kind == Loc::Slot) {
-        mov(slot(v), src);
+        mov(qword[mem(l)], src);
         if (src.getIdx() == rax.getIdx()) rax_result_ = v;
     }
+}
+
+// Moves value v out of host register r: to its home when a guest register's
+// field still holds it (no code), else to a spill slot.
+void Emitter::spill(Value v, int r) {
+    if (home_of_[v] >= 0) {
+        loc_[v] = {Loc::Home, -1, home_of_[v], 0};
+    } else {
+        loc_[v] = {Loc::Slot, -1, take_slot(), 0};
+        mov(qword[mem(loc_[v])], kAlloc[r]);
+    }
+    owner_[r] = -1;
 }
 
 void Emitter::allocate_result(Value k) {
     if (last_use_[k] <= static_cast<int32_t>(k)) {
         loc_[k].kind = Loc::None;
+        return;
+    }
+    const ir::Inst& in = b_.insts[k];
+    // A guest register's value stays at home: a use reads the Cpu field (often
+    // as a memory operand), and one that is not the last takes a register then.
+    if (in.op == Opcode::GetReg && guest_val_[in.imm] == ir::kNoValue) {
+        loc_[k] = {Loc::Home, -1, static_cast<int16_t>(in.imm), 0};
         return;
     }
     // Values that live across a helper call prefer callee-saved registers.
@@ -576,45 +643,96 @@ void Emitter::allocate_result(Value k) {
     int pick = -1;
     // Reusing the register of a first argument that dies here makes two-address
     // x86 forms (op dst, src) free of copies.
-    const ir::Inst& in = b_.insts[k];
     if (ir::info(in.op).nargs > 0) {
         const Loc& a = loc_[in.args[0]];
         if (a.kind == Loc::Reg && owner_[a.reg] < 0 && (!crosses_call || !kCallerSaved[a.reg]))
             pick = a.reg;
     }
-    for (int r = 0; r < kNumAlloc && pick < 0; ++r) {
+    for (int r = 0; r < nregs_ && pick < 0; ++r) {
         if (owner_[r] >= 0) continue;
         if (!crosses_call || !kCallerSaved[r]) {
             pick = r;
             break;
         }
     }
-    for (int r = 0; r < kNumAlloc && pick < 0; ++r)
+    for (int r = 0; r < nregs_ && pick < 0; ++r)
         if (owner_[r] < 0) pick = r;
     if (pick < 0) {
         // No register free: evict the occupant whose next use is furthest away
-        // (Belady), if that is later than this value's first use; an argument
-        // of this very instruction is never the one (it would be reloaded at once).
+        // (Belady), if that is later than this value's first use, preferring
+        // one that is at home already (no store); an argument of this very
+        // instruction is never the one (it would be reloaded at once).
         const auto at = static_cast<int32_t>(k);
-        int victim = -1;
-        int32_t victim_next = -1;
-        for (int r = 0; r < kNumAlloc; ++r) {
+        const int32_t mine = next_use(k, at);
+        int victim = -1, cheap = -1;
+        int32_t victim_next = -1, cheap_next = -1;
+        for (int r = 0; r < nregs_; ++r) {
             if (crosses_call && kCallerSaved[r]) continue;
-            const int32_t nu = next_use(static_cast<Value>(owner_[r]), at);
+            const auto v = static_cast<Value>(owner_[r]);
+            const int32_t nu = next_use(v, at);
             if (nu > victim_next) victim = r, victim_next = nu;
+            if (home_of_[v] >= 0 && nu > cheap_next) cheap = r, cheap_next = nu;
         }
-        if (victim >= 0 && victim_next > next_use(k, at)) {
-            const auto evicted = static_cast<Value>(owner_[victim]);
-            mov(slot(evicted), kAlloc[victim]);
-            loc_[evicted].kind = Loc::Slot;
+        if (cheap >= 0 && cheap_next > mine) victim = cheap, victim_next = cheap_next;
+        if (victim >= 0 && victim_next > mine) {
+            spill(static_cast<Value>(owner_[victim]), victim);
             pick = victim;
         }
     }
     if (pick >= 0) {
-        loc_[k] = {Loc::Reg, static_cast<int8_t>(pick), 0};
+        loc_[k] = {Loc::Reg, static_cast<int8_t>(pick), -1, 0};
         owner_[pick] = static_cast<int>(k);
     } else {
-        loc_[k].kind = Loc::Slot;
+        loc_[k] = {Loc::Slot, -1, take_slot(), 0};
+    }
+}
+
+// SetReg k: the guest register's field is about to hold another value. A value
+// living only there moves out first (to another field holding it, a free
+// register or a slot); then the store, and the field becomes the value's home.
+void Emitter::set_reg(Value k) {
+    const ir::Inst& in = b_.insts[k];
+    const Value v = in.args[0];
+    const auto r = static_cast<int>(in.imm);
+    const Value old = guest_val_[r];
+    if (old == v) return;  // the field holds it already
+    if (old != ir::kNoValue) {
+        if (home_of_[old] == r) {
+            home_of_[old] = -1;
+            for (int g = 0; g < 64; ++g)
+                if (g != r && guest_val_[g] == old) home_of_[old] = static_cast<int8_t>(g);
+        }
+        Loc& l = loc_[old];
+        if (l.kind == Loc::Home && l.at == r && last_use_[old] > static_cast<int32_t>(k)) {
+            if (home_of_[old] >= 0) {
+                l.at = home_of_[old];
+            } else if (const int fr = free_reg(v); fr >= 0) {
+                mov(kAlloc[fr], qword[mem(l)]);
+                l = {Loc::Reg, static_cast<int8_t>(fr), -1, 0};
+                owner_[fr] = static_cast<int>(old);
+            } else {
+                mov(rcx, qword[mem(l)]);
+                l = {Loc::Slot, -1, take_slot(), 0};
+                mov(qword[mem(l)], rcx);
+            }
+        }
+    }
+    const Address field = qword[rbx + reg_offset(r)];
+    const Loc& l = loc_[v];
+    if (l.kind == Loc::Reg) {
+        mov(field, kAlloc[l.reg]);
+    } else if (l.kind == Loc::Const && fits_i32(l.imm)) {
+        mov(field, static_cast<uint64_t>(l.imm));  // sign-extended imm32
+    } else {
+        load(rax, v);
+        mov(field, rax);
+    }
+    guest_val_[r] = v;
+    if (l.kind != Loc::Const) home_of_[v] = static_cast<int8_t>(r);
+    // A spilled value lives in the field from now on.
+    if (l.kind == Loc::Slot) {
+        free_slots_.push_back(l.at);
+        loc_[v] = {Loc::Home, -1, static_cast<int16_t>(r), 0};
     }
 }
 
@@ -623,12 +741,24 @@ void Emitter::alu(Value k, void (Emitter::*op_rr)(const Operand&, const Operand&
     const ir::Inst& in = b_.insts[k];
     const Reg64 d = dest(k);
     const Loc& b = loc_[in.args[1]];
-    if (b.kind == Loc::Const && fits_i32(b.imm) && op_ri) {
+    const bool commutes =
+        in.op == Opcode::Add || in.op == Opcode::And || in.op == Opcode::Or || in.op == Opcode::Xor;
+    if (in.op == Opcode::Xor && b.kind == Loc::Const && b.imm == -1) {
+        load(d, in.args[0]);
+        not_(d);
+    } else if (b.kind == Loc::Const && fits_i32(b.imm) && op_ri) {
         load(d, in.args[0]);
         (this->*op_ri)(d, static_cast<uint32_t>(b.imm));
     } else if (b.kind == Loc::Reg && !in_reg(in.args[1], d)) {
         load(d, in.args[0]);
         (this->*op_rr)(d, kAlloc[b.reg]);
+    } else if (b.kind == Loc::Reg && commutes && in_memory(loc_[in.args[0]])) {
+        (this->*op_rr)(d, qword[mem(loc_[in.args[0]])]);  // d holds the second argument
+    } else if (b.kind == Loc::Reg && commutes && loc_[in.args[0]].kind == Loc::Reg) {
+        (this->*op_rr)(d, kAlloc[loc_[in.args[0]].reg]);
+    } else if (in_memory(b)) {
+        load(d, in.args[0]);
+        (this->*op_rr)(d, qword[mem(b)]);
     } else {
         load(rcx, in.args[1]);
         load(d, in.args[0]);
@@ -654,15 +784,28 @@ void Emitter::shift(Value k, void (Emitter::*op_rc)(const Operand&, const Reg8&)
 }
 
 void Emitter::emit_cmp(Value a, Value bv) {
-    load(rax, a);
     const Loc& b = loc_[bv];
+    if (in_memory(loc_[a]) && (b.kind == Loc::Reg || (b.kind == Loc::Const && fits_i32(b.imm)))) {
+        if (b.kind == Loc::Reg)
+            cmp(qword[mem(loc_[a])], kAlloc[b.reg]);
+        else
+            cmp(qword[mem(loc_[a])], static_cast<uint32_t>(b.imm));
+        return;
+    }
+    Reg64 lhs = rax;
+    if (loc_[a].kind == Loc::Reg)
+        lhs = kAlloc[loc_[a].reg];
+    else
+        load(rax, a);
     if (b.kind == Loc::Const && fits_i32(b.imm)) {
-        cmp(rax, static_cast<uint32_t>(b.imm));
+        cmp(lhs, static_cast<uint32_t>(b.imm));
     } else if (b.kind == Loc::Reg) {
-        cmp(rax, kAlloc[b.reg]);
+        cmp(lhs, kAlloc[b.reg]);
+    } else if (in_memory(b)) {
+        cmp(lhs, qword[mem(b)]);
     } else {
         load(rcx, bv);
-        cmp(rax, rcx);
+        cmp(lhs, rcx);
     }
 }
 
@@ -720,10 +863,10 @@ void Emitter::call_helper(const ir::Inst& in, const Loc* args, const Value* argv
     // Stage arguments in scratch slots first: sources may sit in argument registers.
     for (unsigned a = 0; a < nargs; ++a) {
         load_loc(rax, args[a], argv[a]);
-        mov(slot(kMaxValues + a), rax);
+        mov(slot(kArgBase + a), rax);
     }
     const Reg64 arg_regs[3] = {rsi, rdx, rcx};
-    for (unsigned a = 0; a < nargs; ++a) mov(arg_regs[a], slot(kMaxValues + a));
+    for (unsigned a = 0; a < nargs; ++a) mov(arg_regs[a], slot(kArgBase + a));
     mov(rdi, rbx);
     mov(r8, static_cast<uint64_t>((in.imm >> 16) & 0xff));
     mov(rax, reinterpret_cast<uint64_t>(helper_fn(static_cast<Helper>(in.imm & 0xffff))));
@@ -753,27 +896,16 @@ void Emitter::emit_inst(Value k) {
         case Opcode::Count: return;
         case Opcode::GetReg: {
             const Loc& l = loc_[k];
-            if (l.kind == Loc::Reg)
-                mov(kAlloc[l.reg], qword[rbx + reg_offset(in.imm)]);
-            else if (l.kind == Loc::Slot) {
+            if (l.kind == Loc::Home) {
+                guest_val_[in.imm] = k;
+                home_of_[k] = static_cast<int8_t>(in.imm);
+            } else if (l.kind != Loc::None) {  // the field holds a value set in this block
                 mov(rax, qword[rbx + reg_offset(in.imm)]);
-                mov(slot(k), rax);
+                put(k, rax);
             }
             return;
         }
-        case Opcode::SetReg: {
-            const Loc& v = loc_[in.args[0]];
-            if (v.kind == Loc::Reg)
-                mov(qword[rbx + reg_offset(in.imm)], kAlloc[v.reg]);
-            else if (v.kind == Loc::Const && fits_i32(v.imm))
-                mov(qword[rbx + reg_offset(in.imm)],
-                    static_cast<uint64_t>(v.imm));  // sign-extended imm32
-            else {
-                load(rax, in.args[0]);
-                mov(qword[rbx + reg_offset(in.imm)], rax);
-            }
-            return;
-        }
+        case Opcode::SetReg: set_reg(k); return;
         case Opcode::Add: alu(k, &Emitter::add, &Emitter::add); return;
         case Opcode::Sub: alu(k, &Emitter::sub, &Emitter::sub); return;
         case Opcode::And: alu(k, &Emitter::and_, &Emitter::and_); return;
@@ -785,6 +917,9 @@ void Emitter::emit_inst(Value k) {
             if (b.kind == Loc::Reg && !in_reg(in.args[1], d)) {
                 load(d, in.args[0]);
                 imul(d, kAlloc[b.reg]);
+            } else if (in_memory(b)) {
+                load(d, in.args[0]);
+                imul(d, qword[mem(b)]);
             } else {
                 load(rcx, in.args[1]);
                 load(d, in.args[0]);
@@ -885,6 +1020,19 @@ void Emitter::emit_inst(Value k) {
             // Straight from the source register when there is one.
             const Reg64 d = dest(k);
             const Loc& a = loc_[in.args[0]];
+            if (in_memory(a)) {
+                const RegExp m = mem(a);
+                switch (in.op) {
+                    case Opcode::Sext8: movsx(d, byte[m]); break;
+                    case Opcode::Sext16: movsx(d, word[m]); break;
+                    case Opcode::Sext32: movsxd(d, dword[m]); break;
+                    case Opcode::Zext8: movzx(d.cvt32(), byte[m]); break;
+                    case Opcode::Zext16: movzx(d.cvt32(), word[m]); break;
+                    default: mov(d.cvt32(), dword[m]); break;
+                }
+                put(k, d);
+                return;
+            }
             Reg64 src = rax;
             if (a.kind == Loc::Reg)
                 src = kAlloc[a.reg];
@@ -1054,8 +1202,11 @@ void Emitter::terminal() {
 
 bool Emitter::run() {
     const auto n = static_cast<Value>(b_.insts.size());
-    if (n > kMaxValues) return false;
     loc_.assign(n, Loc{});
+    home_of_.assign(n, -1);
+    for (Value& g : guest_val_) g = ir::kNoValue;
+    free_slots_.clear();
+    for (int s = kSpillSlots - 1; s >= 0; --s) free_slots_.push_back(static_cast<int16_t>(s));
     last_use_.assign(n, -1);
     uses_.assign(n, 0);
     for (Value k = 0; k < n; ++k) {
@@ -1111,8 +1262,20 @@ bool Emitter::run() {
         const ir::Inst& in = b_.insts[k];
         if (in.op == Opcode::Nop) continue;
         if (in.op == Opcode::Const) {
-            loc_[k] = {Loc::Const, -1, in.imm};
+            loc_[k] = {Loc::Const, -1, -1, in.imm};
             continue;
+        }
+        if (fused_compare(k)) continue;  // no value of its own: emitted as cmp + jcc
+        // A value at home that is used again after this takes a free register.
+        for (unsigned a = 0; a < ir::info(in.op).nargs; ++a) {
+            const Value v = in.args[a];
+            if (loc_[v].kind != Loc::Home || next_use(v, static_cast<int32_t>(k)) == INT32_MAX)
+                continue;
+            const int fr = free_reg();
+            if (fr < 0) break;
+            mov(kAlloc[fr], qword[mem(loc_[v])]);
+            loc_[v] = {Loc::Reg, static_cast<int8_t>(fr), -1, 0};
+            owner_[fr] = static_cast<int>(v);
         }
         // Registers of arguments used for the last time here can hold the result.
         for (unsigned a = 0; a < ir::info(in.op).nargs; ++a) {
@@ -1120,14 +1283,21 @@ bool Emitter::run() {
             if (l.kind == Loc::Reg && last_use_[in.args[a]] == static_cast<int32_t>(k))
                 owner_[l.reg] = -1;
         }
-        if (fused_compare(k)) continue;  // no value of its own: emitted as cmp + jcc
         if (ir::info(in.op).result == ir::Type::I64) allocate_result(k);
         rax_result_ = ir::kNoValue;
         emit_inst(k);
         rax_holds_ = rax_result_;
+        // Slots of arguments used for the last time are free again.
+        for (unsigned a = 0; a < ir::info(in.op).nargs; ++a) {
+            Loc& l = loc_[in.args[a]];
+            if (l.kind == Loc::Slot && last_use_[in.args[a]] == static_cast<int32_t>(k)) {
+                free_slots_.push_back(l.at);
+                l.kind = Loc::None;
+            }
+        }
     }
     terminal();
-    return true;
+    return !out_of_slots_;
 }
 
 }  // namespace

@@ -76,6 +76,9 @@ struct BackendContext {
     bool has_popcnt = true;
     bool has_lzcnt = true;
     bool has_bmi1 = true;
+    // How many host registers hold values (0 = all); tests lower it to put the
+    // allocator's spill and home paths under pressure.
+    unsigned alloc_regs = 0;
 };
 
 struct JumpCacheEntry {
@@ -88,9 +91,16 @@ inline constexpr unsigned kJumpCacheSize = 1u << kJumpCacheBits;
 // The most code one block may take; the cache keeps this much free for the next.
 inline constexpr size_t kMaxBlockCode = 64 * 1024;
 
-// The spill area: one slot per IR value, plus scratch for call arguments.
-inline constexpr unsigned kMaxValues = 2048;
-inline constexpr unsigned kFrameBytes = 8 * (kMaxValues + 8) + 8;  // == 8 mod 16
+// The frame of compiled code: spill slots for values that fit neither in a
+// register nor in their guest register's field of the Cpu (reused once a value
+// dies), scratch for helper-call arguments, and a save area for the caller-saved
+// registers around out-of-line calls. A block needing more spill slots at once
+// is left to the interpreter.
+inline constexpr unsigned kSpillSlots = 1024;
+inline constexpr unsigned kArgSlots = 4;
+inline constexpr unsigned kSaveSlots = 16;
+inline constexpr unsigned kFrameBytes = 8 * (kSpillSlots + kArgSlots + kSaveSlots) + 8;
+static_assert(kFrameBytes % 16 == 8, "calls from compiled code need rsp 16-byte aligned");
 
 // Compiles `b` at cache->cursor(). Returns nullptr if the block cannot be compiled
 // (too large, an op this host lacks) or the cache has no room (then *full is set).

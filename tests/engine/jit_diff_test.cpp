@@ -459,6 +459,15 @@ std::vector<Config> jit_configs() {
     return {jit_config(), jit_nopass_config()};
 }
 
+// The JIT with two host registers for values: most values spill, to a slot or
+// to their guest register's field, and come back.
+Config jit_two_regs_config() {
+    Config c = jit_config();
+    c.name = "jit-2-regs";
+    c.alloc_regs = 2;
+    return c;
+}
+
 // Every instruction the JIT compiles inline (and FP through its helpers), each
 // with a few hundred random cases, half with register and half with constant
 // operands.
@@ -924,13 +933,20 @@ TEST(JitDiff, RandomLoops) {
     tiered.kind = engine::EngineKind::Tiered;
     tiered.threshold = 2;
     configs.push_back(tiered);
+    configs.push_back(jit_two_regs_config());
     run_sequences("RandomLoops", 500000, 1500, true, false, configs);
 }
 
 // Long straight-line blocks over many registers: more live values than host
 // registers, FP helper calls in between.
 TEST(JitDiff, RandomWideBlocks) {
-    run_sequences("RandomWideBlocks", 900000, 1500, false, true, jit_configs());
+    auto configs = jit_configs();
+    configs.push_back(jit_two_regs_config());
+    Config none = jit_nopass_config();
+    none.name = "jit-nopasses-2-regs";
+    none.alloc_regs = 2;
+    configs.push_back(none);
+    run_sequences("RandomWideBlocks", 900000, 1500, false, true, configs);
 }
 
 }  // namespace

@@ -42,6 +42,7 @@ struct Config {
     uint32_t threshold = 100;
     size_t cache_bytes = 1u << 20;
     unsigned max_block_insns = 64;
+    unsigned alloc_regs = 0;  // 0: all the backend's registers
 };
 
 inline Config interp_config() {
@@ -144,6 +145,7 @@ inline Outcome run_image(const Image& img, const Config& c, unsigned max_stops =
     eo.jit.cache_bytes = c.cache_bytes;
     eo.jit.max_block_insns = c.max_block_insns;
     eo.jit.passes = c.passes;
+    eo.jit.alloc_regs = c.alloc_regs;
     auto e = engine::Engine::create(*cpu, *space, eo);
     if (!e) {
         o.error = e.error().message;

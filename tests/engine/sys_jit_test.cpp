@@ -195,6 +195,9 @@ std::vector<EngineCase> engine_cases() {
     v.push_back({"interp", o});
     o.kind = engine::EngineKind::Jit;
     v.push_back({"jit", o});
+    o.jit.alloc_regs = 2;  // most values spill: slots, homes, slow paths' saves
+    v.push_back({"jit-2-regs", o});
+    o.jit.alloc_regs = 0;
     o.kind = engine::EngineKind::Tiered;
     for (uint32_t t = 1; t <= 3; ++t) {
         o.jit_threshold = t;
