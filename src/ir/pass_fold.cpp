@@ -226,7 +226,18 @@ unsigned Folder::zext_width(Value v, int depth) {
             return depth > 0 ? std::min(zext_width(in.args[0], depth - 1),
                                         zext_width(in.args[1], depth - 1))
                              : 64;
-        case Opcode::Shr: return is_const(in.args[1]) ? 64 - (cval(in.args[1]) & 63) : 64;
+        case Opcode::Shr: {
+            if (!is_const(in.args[1])) return 64;
+            const auto c = static_cast<unsigned>(cval(in.args[1]) & 63);
+            const unsigned w = depth > 0 ? zext_width(in.args[0], depth - 1) : 64;
+            return w > c ? w - c : 0;
+        }
+        case Opcode::Shl: {
+            if (!is_const(in.args[1]) || depth == 0) return 64;
+            const unsigned w =
+                zext_width(in.args[0], depth - 1) + static_cast<unsigned>(cval(in.args[1]) & 63);
+            return std::min(w, 64u);
+        }
         default: return 64;
     }
 }
@@ -245,6 +256,14 @@ unsigned Folder::sext_width(Value v, int depth) {
             const uint64_t c = cval(v);
             return std::min(64u, 65 - static_cast<unsigned>(std::countl_zero(c >> 63 ? ~c : c)));
         }
+        case Opcode::Sar:
+            // Shifting right keeps the copies of the sign and adds c more.
+            if (depth > 0 && is_const(in.args[1])) {
+                const auto c = static_cast<unsigned>(cval(in.args[1]) & 63);
+                const unsigned w = sext_width(in.args[0], depth - 1);
+                return w > c + 1 ? w - c : 1;
+            }
+            return 64;
         case Opcode::And:
         case Opcode::Or:
         case Opcode::Xor:

@@ -182,6 +182,46 @@ TEST(FoldConstants, RedundantExtensionsAndLoadWidths) {
               "exit to engine at 0x0\n");
 }
 
+// Shifts move the known width: srliw's result (a zero-extended word shifted right
+// by at least one) is its own sign extension, as is a sign-extended word shifted
+// right arithmetically or a byte shifted left by 8; a word shifted left is not.
+TEST(FoldConstants, ShiftsNarrowOrWidenKnownExtensions) {
+    Block b;
+    Builder ir(b);
+    const Value x = ir.get_reg(5);
+    const Value srl = ir.emit(Opcode::Shr, ir.emit(Opcode::Zext32, x), ir.constant(6));
+    ir.set_reg(6, ir.emit(Opcode::Sext32, srl));
+    const Value w = ir.emit(Opcode::Sext32, x);
+    ir.set_reg(7, ir.emit(Opcode::Sext32, ir.emit(Opcode::Sar, w, ir.constant(3))));
+    const Value byte = ir.emit(Opcode::Zext8, x);
+    ir.set_reg(8, ir.emit(Opcode::Sext32, ir.emit(Opcode::Shl, byte, ir.constant(8))));
+    ir.set_reg(9, ir.emit(Opcode::Sext32, ir.emit(Opcode::Shl, w, ir.constant(1))));
+    ir.set_reg(11, ir.emit(Opcode::Sext32, ir.emit(Opcode::Shr, x, ir.constant(0))));
+    fold_constants(b);
+    remove_dead_code(b);
+    EXPECT_EQ(listing(b),
+              "v0 = GetReg x5\n"
+              "v1 = Const 0x6\n"
+              "v2 = Zext32 v0\n"
+              "v3 = Shr v2, v1\n"
+              "SetReg v3, x6\n"
+              "v6 = Sext32 v0\n"
+              "v7 = Const 0x3\n"
+              "v8 = Sar v6, v7\n"
+              "SetReg v8, x7\n"
+              "v11 = Zext8 v0\n"
+              "v12 = Const 0x8\n"
+              "v13 = Shl v11, v12\n"
+              "SetReg v13, x8\n"
+              "v16 = Const 0x1\n"
+              "v17 = Shl v6, v16\n"
+              "v18 = Sext32 v17\n"
+              "SetReg v18, x9\n"
+              "v22 = Sext32 v0\n"
+              "SetReg v22, x11\n"
+              "exit to engine at 0x0\n");
+}
+
 // addi a0, a0, 1; addi a0, a0, 2 (after forwarding): the second add starts from a0.
 TEST(FoldConstants, ReassociatesAddOfConstants) {
     Block b;
