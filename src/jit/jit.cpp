@@ -3,6 +3,7 @@
 #include <xbyak/xbyak.h>
 #include <xbyak/xbyak_util.h>
 
+#include <bit>
 #include <chrono>
 #include <cstring>
 
@@ -41,6 +42,10 @@ Result<void> Jit::init() {
     ctx_.has_popcnt = host.has(Xbyak::util::Cpu::tPOPCNT);
     ctx_.has_lzcnt = host.has(Xbyak::util::Cpu::tLZCNT);
     ctx_.has_bmi1 = host.has(Xbyak::util::Cpu::tBMI1);
+    ctx_.has_bmi2 = host.has(Xbyak::util::Cpu::tBMI2);
+    if (space_)
+        address_bits_ =
+            ctx_.has_bmi2 ? static_cast<uint64_t>(std::popcount(space_->mask())) : space_->mask();
     ctx_.jump_cache = jump_cache_.get();
     ctx_.fault_exit = &fault_exit_;
     ctx_.stop_exit = &stop_exit_;

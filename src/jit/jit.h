@@ -75,7 +75,7 @@ class Jit {
 
     // Runs compiled code from b until it leaves; returns where it left.
     const ExitRecord* enter(const JitBlock* b) {
-        return enter_(&cpu_, b->code, space_->base(), space_->mask());
+        return enter_(&cpu_, b->code, space_->base(), address_bits_);
     }
     // System mode: `tlb` is the data TLB for the current privilege and mstatus.
     const ExitRecord* enter(const JitBlock* b, const void* tlb) {
@@ -113,6 +113,7 @@ class Jit {
     mem::AddressSpace* space_;  // null in system mode
     JitOptions opts_;
     std::unique_ptr<CodeCache> cache_;
+    uint64_t address_bits_ = 0;  // user mode's r13: the mask, or its width with BMI2
     std::unique_ptr<JumpCacheEntry[]> jump_cache_;
     BackendContext ctx_;
     EnterFn enter_ = nullptr;

@@ -78,6 +78,7 @@ class Emitter : public CodeGenerator {
             {static_cast<uint32_t>(getSize()), in.insn, static_cast<uint64_t>(in.imm)});
     }
     void call(Value k);
+    void mask_address(Value a);
     void terminal();
     void allocate_result(Value k);
     // Where op k computes its result: its own register, or rax when it lives in a
@@ -888,6 +889,22 @@ void Emitter::call(Value k) {
     put(k, rax);
 }
 
+// User mode: the host offset of guest address a, in rax.
+void Emitter::mask_address(Value a) {
+    const Loc& l = loc_[a];
+    if (!ctx_.has_bmi2) {
+        load(rax, a);
+        and_(rax, r13);
+    } else if (rax_holds_ == a || l.kind == Loc::Const || l.kind == Loc::None) {
+        load(rax, a);
+        bzhi(rax, rax, r13);
+    } else if (l.kind == Loc::Reg) {
+        bzhi(rax, kAlloc[l.reg], r13);
+    } else {
+        bzhi(rax, qword[mem(l)], r13);
+    }
+}
+
 void Emitter::emit_inst(Value k) {
     const ir::Inst& in = b_.insts[k];
     switch (in.op) {
@@ -1070,13 +1087,13 @@ void Emitter::emit_inst(Value k) {
         case Opcode::Load32S:
         case Opcode::Load32U:
         case Opcode::Load64: {
-            load(rax, in.args[0]);
             if (ctx_.memory == MemoryMode::SoftTlb) {
+                load(rax, in.args[0]);
                 tlb_load(k);
                 put(k, dest(k));
                 return;
             }
-            and_(rax, r13);
+            mask_address(in.args[0]);
             const Reg64 d = dest(k);
             switch (in.op) {
                 case Opcode::Load8S: movsx(d, byte[r12 + rax]); break;
@@ -1095,17 +1112,19 @@ void Emitter::emit_inst(Value k) {
         case Opcode::Store16:
         case Opcode::Store32:
         case Opcode::Store64: {
-            load(rax, in.args[0]);
             Reg64 v = rcx;
             if (loc_[in.args[1]].kind == Loc::Reg)
                 v = kAlloc[loc_[in.args[1]].reg];
-            else
+            else if (rax_holds_ != in.args[1])
                 load(rcx, in.args[1]);
+            else
+                mov(rcx, rax);
             if (ctx_.memory == MemoryMode::SoftTlb) {
+                load(rax, in.args[0]);
                 tlb_store(k, v);
                 return;
             }
-            and_(rax, r13);
+            mask_address(in.args[0]);
             switch (in.op) {
                 case Opcode::Store8: mov(byte[r12 + rax], v.cvt8()); break;
                 case Opcode::Store16: mov(word[r12 + rax], v.cvt16()); break;

@@ -2,7 +2,8 @@
 //
 // Conventions of compiled code (set up by the trampoline, see jit.cpp):
 //   rbx  the guest Cpu
-//   user mode (Masked):    r12  guest memory base     r13  guest address mask
+//   user mode (Masked):    r12  guest memory base     r13  guest address mask (with
+//                          BMI2: its width, for bzhi)
 //   system mode (SoftTlb): r12  the data TLB's entries r13  scratch
 //   rsp  a fixed frame of spill slots, 16-byte aligned at calls
 //   rax, rcx, rdx  scratch; values are allocated to rsi, rdi, r8-r11, rbp, r14, r15
@@ -76,6 +77,7 @@ struct BackendContext {
     bool has_popcnt = true;
     bool has_lzcnt = true;
     bool has_bmi1 = true;
+    bool has_bmi2 = true;
     // How many host registers hold values (0 = all); tests lower it to put the
     // allocator's spill and home paths under pressure.
     unsigned alloc_regs = 0;
