@@ -45,8 +45,8 @@ Stop Engine::run() {
     rec.space = &space_;
     if (sigsetjmp(rec.env, 0) != 0) {
         unblock_fault_signals();
-        cpu_.pc =
-            jit_ && jit_->owns(rec.host_pc) ? jit_->fault_pc(rec.host_pc) : interp_->fault_pc();
+        cpu_.pc = jit_ && jit_->owns(rec.host_pc) ? jit_->fault_pc(rec.host_pc, rec.gregs)
+                                                  : interp_->fault_pc();
         return Stop{rec.write ? StopReason::StoreFault : StopReason::LoadFault, rec.guest_addr};
     }
     rec.armed = true;

@@ -23,6 +23,11 @@ void on_fault(int sig, siginfo_t* info, void* uctx) {
         const auto* uc = static_cast<const ucontext_t*>(uctx);
         r.write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
         r.host_pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+        static constexpr int kByNumber[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP,
+                                              REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
+                                              REG_R12, REG_R13, REG_R14, REG_R15};
+        for (int k = 0; k < 16; ++k)
+            r.gregs[k] = static_cast<uint64_t>(uc->uc_mcontext.gregs[kByNumber[k]]);
         siglongjmp(r.env, 1);
     }
     // Not a guest access: a host bug. Die the way the signal normally kills.

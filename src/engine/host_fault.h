@@ -18,7 +18,8 @@ struct FaultRecovery {
     const mem::AddressSpace* space = nullptr;
     volatile bool armed = false;
     uint64_t guest_addr = 0;
-    uintptr_t host_pc = 0;  // where the host faulted (compiled code maps it to a guest pc)
+    uintptr_t host_pc = 0;    // where the host faulted (compiled code maps it to a guest pc)
+    uint64_t gregs[16] = {};  // the general registers there, by x86 number (rax = 0 ... r15)
     bool write = false;
 };
 

@@ -46,6 +46,9 @@ struct JitBlock {
         uint64_t pc;
     };
     std::vector<FaultSite> fault_sites;
+    // A loop's guest registers held in host registers (x86 register numbers)
+    // instead of the Cpu: a host fault inside the block finds them there.
+    std::vector<std::pair<uint8_t, uint8_t>> pinned;
     // The guest pc of a fault at host_pc, and how many of the block's
     // instructions (counted on entry) did not retire.
     uint64_t fault_pc(uintptr_t host_pc, uint32_t* unretired = nullptr) const;

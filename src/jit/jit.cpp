@@ -43,6 +43,8 @@ Result<void> Jit::init() {
     ctx_.has_lzcnt = host.has(Xbyak::util::Cpu::tLZCNT);
     ctx_.has_bmi1 = host.has(Xbyak::util::Cpu::tBMI1);
     ctx_.has_bmi2 = host.has(Xbyak::util::Cpu::tBMI2);
+    ctx_.alloc_regs = opts_.alloc_regs;
+    ctx_.loop_pins = opts_.loop_pins;
     if (space_)
         address_bits_ =
             ctx_.has_bmi2 ? static_cast<uint64_t>(std::popcount(space_->mask())) : space_->mask();
@@ -156,9 +158,14 @@ void Jit::flush() {
     ++stats_.cache_flushes;
 }
 
-uint64_t Jit::fault_pc(uintptr_t host_pc) {
+uint64_t Jit::fault_pc(uintptr_t host_pc, const uint64_t* gregs) {
     const JitBlock* b = cache_->find_host(host_pc);
     if (!b) return cpu_.pc;
+    for (const auto& [guest, host] : b->pinned) {
+        if (!gregs) break;
+        uint64_t& field = guest < 32 ? cpu_.x[guest] : cpu_.f[guest - 32];
+        field = gregs[host];
+    }
     uint32_t unretired = 0;
     const uint64_t pc = b->fault_pc(host_pc, &unretired);
     cpu_.instret -= unretired;

@@ -21,6 +21,7 @@ struct JitOptions {
     bool dump_ir = false;     // print each block's IR (after passes) to the log
     bool superblocks = true;  // tiered: go on past strongly biased branches
     unsigned alloc_regs = 0;  // host registers for values, 0 = all (fewer: allocator tests)
+    unsigned loop_pins = 4;   // guest registers a self-loop keeps in host registers (0..4)
     ir::PassOptions passes;
 };
 
@@ -96,8 +97,10 @@ class Jit {
     bool has_room() const { return cache_->free() >= kMaxBlockCode; }
     bool owns(uintptr_t host_pc) const { return cache_->contains(host_pc); }
     // The guest pc of a faulting memory access at host_pc in compiled code.
-    // ... and takes the instructions that did not retire off cpu.instret.
-    uint64_t fault_pc(uintptr_t host_pc);
+    // ... and takes the instructions that did not retire off cpu.instret, and
+    // puts guest registers a loop kept in host registers (`gregs`, the
+    // faulting context's, indexed by x86 register number) back into the Cpu.
+    uint64_t fault_pc(uintptr_t host_pc, const uint64_t* gregs = nullptr);
 
     const JitStats& stats() const { return stats_; }
     size_t code_used() const { return cache_->used(); }

@@ -98,7 +98,7 @@ class Emitter : public CodeGenerator {
     const ir::Block& b_;
     JitBlock& jb_;
     const BackendContext& ctx_;
-    const int nregs_;  // values go to kAlloc[0, nregs_)
+    const int nregs_;  // at most this many registers hold values
     std::vector<Loc> loc_;
     std::vector<int32_t> last_use_;
     // Each value's use positions, in order: use_pos_[use_begin_[v] .. use_begin_[v+1]).
@@ -135,7 +135,7 @@ class Emitter : public CodeGenerator {
     // the current instruction left marked free).
     int free_reg(Value keep = ir::kNoValue) const {
         const int skip = keep != ir::kNoValue && loc_[keep].kind == Loc::Reg ? loc_[keep].reg : -1;
-        for (int r = 0; r < nregs_; ++r)
+        for (int r = 0; r < pool_; ++r)
             if (owner_[r] < 0 && r != skip) return r;
         return -1;
     }
@@ -145,6 +145,22 @@ class Emitter : public CodeGenerator {
     Value rax_holds_ = ir::kNoValue;
     Value rax_result_ = ir::kNoValue;
     Label exit_stub_[3];
+
+    // A block that jumps back to itself (user mode) runs as a loop with its most
+    // used guest registers pinned in host registers: loaded on entry, stored at
+    // every way out (exits, side exits, exit requests); a host fault inside finds
+    // them in the block's `pinned` list. pin_[r] is the kAlloc index of guest
+    // register r's host register, or -1.
+    bool loop_ = false;
+    int8_t pin_[64];
+    int pool_ = 0;  // values go to kAlloc[0, pool_); pinned registers sit above it
+    Label loop_head_;
+    void choose_pins();
+    void load_pins();
+    void store_pins();
+    void set_pinned(Value k);
+    // Jumps back to the loop head when the condition holds (or, `inverted`, fails).
+    void branch_to_head(bool inverted);
 
     // Soft-TLB accesses: the inline hit path jumps to `slow` on a miss; the
     // out-of-line code after the block's exits calls the slow-path function and
@@ -517,6 +533,7 @@ void Emitter::emit_side_exits() {
         const uint32_t not_retired = b_.guest_insns - in.insn - 1;
         if (not_retired)
             sub(qword[rbx + static_cast<int>(offsetof(riscv::Cpu, instret))], not_retired);
+        store_pins();
         Label to_engine;
         jmp(to_engine, T_NEAR);
         x.patch = const_cast<uint8_t*>(getCurr()) - 4;
@@ -631,6 +648,10 @@ void Emitter::allocate_result(Value k) {
     const ir::Inst& in = b_.insts[k];
     // A guest register's value stays at home: a use reads the Cpu field (often
     // as a memory operand), and one that is not the last takes a register then.
+    if (in.op == Opcode::GetReg && pin_[in.imm] >= 0) {
+        loc_[k] = {Loc::Reg, pin_[in.imm], -1, 0};
+        return;
+    }
     if (in.op == Opcode::GetReg && guest_val_[in.imm] == ir::kNoValue) {
         loc_[k] = {Loc::Home, -1, static_cast<int16_t>(in.imm), 0};
         return;
@@ -646,17 +667,18 @@ void Emitter::allocate_result(Value k) {
     // x86 forms (op dst, src) free of copies.
     if (ir::info(in.op).nargs > 0) {
         const Loc& a = loc_[in.args[0]];
-        if (a.kind == Loc::Reg && owner_[a.reg] < 0 && (!crosses_call || !kCallerSaved[a.reg]))
+        if (a.kind == Loc::Reg && a.reg < pool_ && owner_[a.reg] < 0 &&
+            (!crosses_call || !kCallerSaved[a.reg]))
             pick = a.reg;
     }
-    for (int r = 0; r < nregs_ && pick < 0; ++r) {
+    for (int r = 0; r < pool_ && pick < 0; ++r) {
         if (owner_[r] >= 0) continue;
         if (!crosses_call || !kCallerSaved[r]) {
             pick = r;
             break;
         }
     }
-    for (int r = 0; r < nregs_ && pick < 0; ++r)
+    for (int r = 0; r < pool_ && pick < 0; ++r)
         if (owner_[r] < 0) pick = r;
     if (pick < 0) {
         // No register free: evict the occupant whose next use is furthest away
@@ -667,7 +689,7 @@ void Emitter::allocate_result(Value k) {
         const int32_t mine = next_use(k, at);
         int victim = -1, cheap = -1;
         int32_t victim_next = -1, cheap_next = -1;
-        for (int r = 0; r < nregs_; ++r) {
+        for (int r = 0; r < pool_; ++r) {
             if (crosses_call && kCallerSaved[r]) continue;
             const auto v = static_cast<Value>(owner_[r]);
             const int32_t nu = next_use(v, at);
@@ -685,6 +707,110 @@ void Emitter::allocate_result(Value k) {
         owner_[pick] = static_cast<int>(k);
     } else {
         loc_[k] = {Loc::Slot, -1, take_slot(), 0};
+    }
+}
+
+// Pins the guest registers the loop reads most, those it also writes first (they
+// carry from one iteration to the next), in the callee-saved registers (and r11
+// when nothing in the block calls out), keeping at least five for other values.
+void Emitter::choose_pins() {
+    std::fill(std::begin(pin_), std::end(pin_), int8_t{-1});
+    pool_ = nregs_;
+    const ir::Terminal& t = b_.term;
+    using K = ir::Terminal::Kind;
+    loop_ = ctx_.memory == MemoryMode::Masked && ctx_.loop_pins > 0 &&
+            ((t.kind == K::Jump && t.taken == b_.pc) ||
+             (t.kind == K::Branch && (t.taken == b_.pc || t.fallthrough == b_.pc)));
+    if (!loop_) return;
+    bool calls = false;
+    int reads[64] = {}, writes[64] = {};
+    for (Value k = 0; k < b_.insts.size(); ++k) {
+        const ir::Inst& in = b_.insts[k];
+        calls |= (in.op >= Opcode::Call0 && in.op <= Opcode::Call3) ||
+                 (in.op >= Opcode::FAdd && in.op <= Opcode::FLe);
+        if (in.op == Opcode::GetReg) reads[in.imm] += 1 + uses_[k];
+        if (in.op == Opcode::SetReg) ++writes[in.imm];
+    }
+    // kAlloc indices: rbp, r14, r15 are callee-saved; r11 is not.
+    int hosts[4] = {8, 7, 6, 5};
+    const int max_pins = std::min<int>(
+        {calls ? 3 : 4, static_cast<int>(ctx_.loop_pins), kNumAlloc - std::min(nregs_, 5)});
+    int pins = 0;
+    for (int round = 0; round < 2 && pins < max_pins; ++round) {
+        for (;;) {
+            int best = -1;
+            for (int r = 1; r < 64; ++r) {
+                if (pin_[r] >= 0 || reads[r] == 0 || (round == 0) != (writes[r] > 0)) continue;
+                if (best < 0 || reads[r] > reads[best]) best = r;
+            }
+            if (best < 0 || pins == max_pins) break;
+            pin_[best] = static_cast<int8_t>(hosts[pins++]);
+            jb_.pinned.push_back(
+                {static_cast<uint8_t>(best), static_cast<uint8_t>(kAlloc[pin_[best]].getIdx())});
+        }
+    }
+    pool_ = std::min(nregs_, kNumAlloc - pins);
+    if (pins == 0) loop_ = false;
+}
+
+void Emitter::load_pins() {
+    for (int r = 0; r < 64; ++r)
+        if (pin_[r] >= 0) mov(kAlloc[pin_[r]], qword[rbx + reg_offset(r)]);
+}
+
+void Emitter::store_pins() {
+    for (int r = 0; r < 64; ++r)
+        if (pin_[r] >= 0) mov(qword[rbx + reg_offset(r)], kAlloc[pin_[r]]);
+}
+
+// SetReg k of a pinned register: the value moves into the register (no store).
+// Values still held there (the register's earlier value, read before) move out.
+void Emitter::set_pinned(Value k) {
+    const ir::Inst& in = b_.insts[k];
+    const Value v = in.args[0];
+    const int8_t h = pin_[in.imm];
+    const Loc& lv = loc_[v];
+    if (lv.kind == Loc::Reg && lv.reg == h) return;  // it holds v already
+    for (Value u = 0; u < k; ++u) {
+        Loc& l = loc_[u];
+        if (l.kind != Loc::Reg || l.reg != h || last_use_[u] <= static_cast<int32_t>(k)) continue;
+        if (const int fr = free_reg(v); fr >= 0) {
+            mov(kAlloc[fr], kAlloc[h]);
+            l = {Loc::Reg, static_cast<int8_t>(fr), -1, 0};
+            owner_[fr] = static_cast<int>(u);
+        } else {
+            l = {Loc::Slot, -1, take_slot(), 0};
+            mov(qword[mem(l)], kAlloc[h]);
+        }
+    }
+    load(kAlloc[h], v);
+}
+
+void Emitter::branch_to_head(bool inverted) {
+    const ir::Terminal& t = b_.term;
+    if (!fused_compare(t.value)) {
+        const Loc& l = loc_[t.value];
+        if (l.kind == Loc::Reg) {
+            test(kAlloc[l.reg], kAlloc[l.reg]);
+        } else {
+            load(rax, t.value);
+            test(rax, rax);
+        }
+        if (inverted)
+            jz(loop_head_, T_NEAR);
+        else
+            jnz(loop_head_, T_NEAR);
+        return;
+    }
+    const ir::Inst& c = b_.insts[t.value];
+    emit_cmp(c.args[0], c.args[1]);
+    switch (c.op) {
+        case Opcode::CmpEq: inverted ? jne(loop_head_, T_NEAR) : je(loop_head_, T_NEAR); break;
+        case Opcode::CmpNe: inverted ? je(loop_head_, T_NEAR) : jne(loop_head_, T_NEAR); break;
+        case Opcode::CmpLt: inverted ? jge(loop_head_, T_NEAR) : jl(loop_head_, T_NEAR); break;
+        case Opcode::CmpLtU: inverted ? jae(loop_head_, T_NEAR) : jb(loop_head_, T_NEAR); break;
+        case Opcode::CmpGe: inverted ? jl(loop_head_, T_NEAR) : jge(loop_head_, T_NEAR); break;
+        default: inverted ? jb(loop_head_, T_NEAR) : jae(loop_head_, T_NEAR); break;
     }
 }
 
@@ -913,6 +1039,7 @@ void Emitter::emit_inst(Value k) {
         case Opcode::Count: return;
         case Opcode::GetReg: {
             const Loc& l = loc_[k];
+            if (pin_[in.imm] >= 0) return;  // in its host register already
             if (l.kind == Loc::Home) {
                 guest_val_[in.imm] = k;
                 home_of_[k] = static_cast<int8_t>(in.imm);
@@ -922,7 +1049,12 @@ void Emitter::emit_inst(Value k) {
             }
             return;
         }
-        case Opcode::SetReg: set_reg(k); return;
+        case Opcode::SetReg:
+            if (pin_[in.imm] >= 0)
+                set_pinned(k);
+            else
+                set_reg(k);
+            return;
         case Opcode::Add: alu(k, &Emitter::add, &Emitter::add); return;
         case Opcode::Sub: alu(k, &Emitter::sub, &Emitter::sub); return;
         case Opcode::And: alu(k, &Emitter::and_, &Emitter::and_); return;
@@ -1155,6 +1287,30 @@ void Emitter::emit_inst(Value k) {
 void Emitter::terminal() {
     const ir::Terminal& t = b_.term;
     using K = ir::Terminal::Kind;
+    if (loop_) {
+        // Back to the head while the loop goes on; on the way out, the pinned
+        // registers go home before the (patchable) jump to the next block.
+        int out = -1;
+        if (t.kind == K::Jump) {
+            jmp(loop_head_, T_NEAR);
+        } else {
+            jb_.exits[0].target_pc = t.taken;
+            jb_.exits[1].target_pc = t.fallthrough;
+            out = t.taken == b_.pc ? 1 : 0;
+            branch_to_head(out == 0);
+            store_pins();
+            jmp(exit_stub_[out], T_NEAR);
+            jb_.exits[out].patch = const_cast<uint8_t*>(getCurr()) - 4;
+        }
+        for (int e = 0; e < 3; ++e) {
+            L(exit_stub_[e]);
+            if (e == 2) store_pins();
+            if (e == out || e == 2) leave_for(jb_.exits[e], e == out);
+        }
+        emit_side_exits();
+        emit_slow_paths();
+        return;
+    }
     switch (t.kind) {
         case K::Jump:
             jb_.exits[0].target_pc = t.taken;
@@ -1269,12 +1425,18 @@ bool Emitter::run() {
         each_use([&](Value v, int32_t at) { use_pos_[fill[v]++] = at; });
     }
     for (int& o : owner_) o = -1;
+    choose_pins();
 
     // Entry: leave if the engine asked us to, then count the block's instructions.
+    // A loop loads its pinned registers first and checks at every iteration.
     jb_.exits[2].target_pc = b_.pc;
+    if (loop_) {
+        load_pins();
+        L(loop_head_);
+    }
     cmp(byte[rbx + static_cast<int>(offsetof(riscv::Cpu, exit_request))], 0);
     jne(exit_stub_[2], T_NEAR);
-    jb_.body_offset = static_cast<uint32_t>(getSize());
+    jb_.body_offset = loop_ ? 0 : static_cast<uint32_t>(getSize());
     add(qword[rbx + static_cast<int>(offsetof(riscv::Cpu, instret))], b_.guest_insns);
 
     for (Value k = 0; k < n; ++k) {

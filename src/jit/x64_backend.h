@@ -81,6 +81,8 @@ struct BackendContext {
     // How many host registers hold values (0 = all); tests lower it to put the
     // allocator's spill and home paths under pressure.
     unsigned alloc_regs = 0;
+    // At most this many guest registers a loop keeps in host registers (0: none).
+    unsigned loop_pins = 4;
 };
 
 struct JumpCacheEntry {

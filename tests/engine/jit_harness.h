@@ -43,6 +43,7 @@ struct Config {
     size_t cache_bytes = 1u << 20;
     unsigned max_block_insns = 64;
     unsigned alloc_regs = 0;  // 0: all the backend's registers
+    unsigned loop_pins = 4;   // guest registers a self-loop keeps in host registers
 };
 
 inline Config interp_config() {
@@ -146,6 +147,7 @@ inline Outcome run_image(const Image& img, const Config& c, unsigned max_stops =
     eo.jit.max_block_insns = c.max_block_insns;
     eo.jit.passes = c.passes;
     eo.jit.alloc_regs = c.alloc_regs;
+    eo.jit.loop_pins = c.loop_pins;
     auto e = engine::Engine::create(*cpu, *space, eo);
     if (!e) {
         o.error = e.error().message;
