@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <ucontext.h>
 
+#include <atomic>
+#include <cerrno>
 #include <cstring>
 #include <mutex>
 
@@ -16,14 +18,30 @@ thread_local FaultRecovery t_recovery;
 
 void on_fault(int sig, siginfo_t* info, void* uctx) {
     FaultRecovery& r = t_recovery;
-    if (r.armed && r.space && r.space->contains_host(info->si_addr)) {
-        r.armed = false;
-        r.guest_addr = r.space->guest_of(info->si_addr);
+    if (r.space && r.space->contains_host(info->si_addr)) {
+        const uint64_t guest_addr = r.space->guest_of(info->si_addr);
         // x86 page-fault error code, bit 1: the access was a write.
         const auto* uc = static_cast<const ucontext_t*>(uctx);
-        r.write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
-        r.host_pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
-        siglongjmp(r.env, 1);
+        const bool write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+        if (sig == SIGSEGV && write) {
+            const int saved_errno = errno;
+            const bool ours = r.space->release_code_guard(guest_addr);
+            errno = saved_errno;
+            if (ours) {
+                // Outside guest execution (a system call's copy) the engine sees
+                // the write when it next runs; inside, it must stop to look.
+                if (r.armed && r.exit_request)
+                    std::atomic_ref<uint8_t>(*r.exit_request).store(1, std::memory_order_relaxed);
+                return;
+            }
+        }
+        if (r.armed) {
+            r.armed = false;
+            r.guest_addr = guest_addr;
+            r.write = write;
+            r.host_pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+            siglongjmp(r.env, 1);
+        }
     }
     // Not a guest access: a host bug. Die the way the signal normally kills.
     signal(sig, SIG_DFL);
