@@ -62,6 +62,12 @@ void print_stats(user::Process& p, double secs) {
         static_cast<unsigned long long>(is.insns_decoded),
         static_cast<unsigned long long>(is.block_lookups),
         static_cast<unsigned long long>(e.interpreter().cache().flushes()));
+    // Guest writes to pages holding translated code (without fence.i), each
+    // followed by a flush of all code at the engine's next safe point.
+    std::fprintf(stderr, "  code-page writes    %llu on %llu guarded pages, %llu flushes\n",
+                 static_cast<unsigned long long>(p.space().code_page_writes()),
+                 static_cast<unsigned long long>(p.space().code_pages_guarded()),
+                 static_cast<unsigned long long>(e.code_write_flushes()));
     if (const jit::Jit* j = e.jit()) {
         const auto& js = j->stats();
         std::fprintf(

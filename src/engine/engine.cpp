@@ -38,11 +38,20 @@ bool Engine::has_code(void* self, uint64_t pc) {
 void Engine::flush_code() {
     interp_->flush_code();
     if (jit_) jit_->flush();
+    space_.clear_code_guards();
+}
+
+bool Engine::drop_written_code() {
+    if (!space_.take_code_writes()) return false;
+    flush_code();
+    ++code_write_flushes_;
+    return true;
 }
 
 Stop Engine::run() {
     FaultRecovery& rec = thread_fault_recovery();
     rec.space = &space_;
+    rec.exit_request = &cpu_.exit_request;
     if (sigsetjmp(rec.env, 0) != 0) {
         unblock_fault_signals();
         cpu_.pc = jit_ && jit_->owns(rec.host_pc) ? jit_->fault_pc(rec.host_pc, rec.gregs)
@@ -70,6 +79,8 @@ bool Engine::run_compiled(jit::JitBlock* b, Stop& stop) {
             cpu_.pc = r->target_pc;
         else
             ++jump_cache_misses_;
+        // The code that wrote its own pages has returned: what runs next is new.
+        if (drop_written_code()) r = nullptr;
         jit::JitBlock* next = jit_->find(cpu_.pc);
         // Hot code's successors are hot too: in tiered mode compiled code pulls in
         // what it jumps to, instead of bouncing through the interpreter each time.
@@ -91,6 +102,9 @@ bool Engine::run_compiled(jit::JitBlock* b, Stop& stop) {
 Stop Engine::loop() {
     bool skip_jit_entry = false;
     while (true) {
+        // Nothing runs between here and the next entry: the safe point for code
+        // the guest (or a system call for it) wrote since.
+        drop_written_code();
         // Compiled FP code reads frm for dynamic rounding; only a valid frm lets it run
         // (the interpreter raises the illegal-instruction exception otherwise).
         if (jit_ && cpu_.frm <= 4 && !skip_jit_entry) {
@@ -98,7 +112,10 @@ Stop Engine::loop() {
             if (!b && opts_.kind == EngineKind::Jit) b = jit_->compile(cpu_.pc);
             if (b) {
                 Stop s;
-                if (run_compiled(b, s)) return s;
+                if (run_compiled(b, s)) {
+                    if (s.reason == StopReason::Exit && !interp_->take_exit_asked()) continue;
+                    return s;
+                }
                 // A flush may have happened while compiling: start over from cpu.pc.
                 continue;
             }
@@ -116,6 +133,11 @@ Stop Engine::loop() {
                 if (jit_->compile(cpu_.pc)) interp_->mark_compiled(cpu_.pc);
                 continue;
             case StopReason::FenceI: flush_code(); return s;
+            case StopReason::Exit:
+                // Not asked for by request_exit(): a write to translated code stopped
+                // the run, and the top of the loop drops that code.
+                if (!interp_->take_exit_asked()) continue;
+                return s;
             default: return s;
         }
     }

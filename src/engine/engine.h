@@ -21,6 +21,8 @@ class Engine {
     void request_exit() { interp_->request_exit(); }
     // Drops decoded and compiled code (fence.i, unmapped or re-protected code).
     void flush_code();
+    // Flushes caused by guest writes to pages holding translated code.
+    uint64_t code_write_flushes() const { return code_write_flushes_; }
 
     const Interpreter& interpreter() const { return *interp_; }
     const jit::Jit* jit() const { return jit_.get(); }
@@ -37,6 +39,9 @@ class Engine {
     // false when the guest must continue in the interpreter at cpu.pc.
     bool run_compiled(jit::JitBlock* b, Stop& stop);
     static bool has_code(void* self, uint64_t pc);
+    // Drops all code if the guest wrote a page that held some (host_fault.h); only
+    // where no decoded or compiled code is running.
+    bool drop_written_code();
 
     riscv::Cpu& cpu_;
     mem::AddressSpace& space_;
@@ -45,6 +50,7 @@ class Engine {
     std::unique_ptr<jit::Jit> jit_;
     uint64_t jit_entries_ = 0;
     uint64_t jump_cache_misses_ = 0;
+    uint64_t code_write_flushes_ = 0;
 };
 
 }  // namespace xvm::engine

@@ -1,7 +1,10 @@
 // Host faults inside the guest address space become guest faults. The engine
 // arms a recovery point around guest execution; the SIGSEGV/SIGBUS handler jumps
-// back to it when the faulting address lies in the guest range. Any other fault
-// is a real host bug and is re-raised with the default action.
+// back to it when the faulting address lies in the guest range. A write to a page
+// the address space guards because it holds translated code is not a guest fault:
+// the handler lifts the guard, asks the engine to stop at its next safe point
+// (there it drops the page's translations) and returns, so the store runs again.
+// Any other fault is a real host bug and is re-raised with the default action.
 #pragma once
 
 #include <csetjmp>
@@ -16,6 +19,7 @@ namespace xvm::engine {
 struct FaultRecovery {
     sigjmp_buf env;
     const mem::AddressSpace* space = nullptr;
+    uint8_t* exit_request = nullptr;  // the running Cpu's, raised after a write to code
     volatile bool armed = false;
     uint64_t guest_addr = 0;
     uintptr_t host_pc = 0;    // where the host faulted (compiled code maps it to a guest pc)

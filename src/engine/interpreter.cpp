@@ -64,6 +64,7 @@ Block* Interpreter::build_block(uint64_t pc) {
         if ((at & mem::AddressSpace::kPageMask) == 0 && n > 0) break;
     }
     if (n == 0) return nullptr;
+    space_.guard_code(pc, at - pc);
     Block* b = cache_.build(pc, at, tmp, n, ended, labels_[kHandlerEnd]);
     if (has_code_ && has_code_(has_code_ctx_, pc)) b->insns[0].handler = labels_[kHandlerJitEntry];
     cache_.insert(b);
@@ -101,6 +102,7 @@ uint32_t Interpreter::bits_at(uint64_t pc) const {
 Stop Interpreter::run() {
     FaultRecovery& rec = thread_fault_recovery();
     rec.space = &space_;
+    rec.exit_request = &cpu_.exit_request;
     if (sigsetjmp(rec.env, 0) != 0) {
         // A guest load/store faulted: the handler recorded which instruction.
         unblock_fault_signals();
@@ -108,7 +110,15 @@ Stop Interpreter::run() {
         return Stop{rec.write ? StopReason::StoreFault : StopReason::LoadFault, rec.guest_addr};
     }
     rec.armed = true;
-    Stop s = execute();
+    Stop s;
+    do {
+        // Between blocks no decoded code runs: the safe point to drop it.
+        if (space_.take_code_writes()) {
+            cache_.flush();
+            space_.clear_code_guards();
+        }
+        s = execute();
+    } while (s.reason == StopReason::Exit && !take_exit_asked());
     rec.armed = false;
     return s;
 }

@@ -74,8 +74,13 @@ class Interpreter {
     // Asks a running run() to return at the next block boundary (any thread,
     // async-signal-safe).
     void request_exit() {
-        std::atomic_ref<uint8_t>(cpu_.exit_request).store(1, std::memory_order_relaxed);
+        exit_asked_.store(true, std::memory_order_relaxed);
+        std::atomic_ref<uint8_t>(cpu_.exit_request).store(1, std::memory_order_release);
     }
+    // Whether request_exit() was called since the last time: an Exit stop
+    // without it is the engine's own (a write to translated code, host_fault.h),
+    // not one to hand to the caller.
+    bool take_exit_asked() { return exit_asked_.exchange(false, std::memory_order_acquire); }
     // Drops all decoded code (fence.i, munmap/mprotect of code).
     void flush_code() { cache_.flush(); }
 
@@ -97,6 +102,7 @@ class Interpreter {
     // The memory instruction being executed, so a host fault maps to a guest pc
     // (one store per access instead of keeping cpu.pc current).
     const Insn* fault_insn_ = nullptr;
+    std::atomic<bool> exit_asked_{false};
     // The interpreter's handler addresses by handler index (published by execute()).
     const void* const* labels_ = nullptr;
     uint32_t hot_threshold_ = 0;

@@ -98,7 +98,16 @@ JitBlock* Jit::compile(uint64_t pc) {
     lo.max_insns = opts_.max_block_insns;
     lo.branch_bias = bias_;
     lo.bias_ctx = bias_ctx_;
-    ir::Block irb = lift_riscv(*space_, pc, lo);
+    // Reads code like lift_riscv's user-mode reader, and guards each page read
+    // (address_space.h): a later guest store there invalidates this code.
+    auto read = [](const void* ctx, uint64_t at, uint16_t& parcel) {
+        auto& s = *static_cast<mem::AddressSpace*>(const_cast<void*>(ctx));
+        if (!s.accessible(at, 2, mem::kProtExec)) return false;
+        s.guard_code(at, 2);
+        parcel = s.load<uint16_t>(at);
+        return true;
+    };
+    ir::Block irb = lift_riscv(read, space_, pc, lo);
     JitBlock* b = irb.guest_insns ? compile_block(irb) : nullptr;
     if (!b) {
         failed_.insert(pc);

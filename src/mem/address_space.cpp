@@ -55,10 +55,52 @@ AddressSpace::~AddressSpace() {
 bool AddressSpace::accessible(uint64_t g, uint64_t len, uint8_t need) const {
     if (len == 0) return true;
     if (g >= user_top() || len > user_top() - g) return false;
+    uint8_t any = 0;
     for (uint64_t p = g >> 12, last = (g + len - 1) >> 12; p <= last; ++p) {
         if ((prot_[p] & need) != need) return false;
+        any |= prot_[p];
     }
+    if ((need & kProtWrite) && (any & kCodeGuard)) release_range(g, len);
     return true;
+}
+
+// Guarding costs one mprotect per page, once per translation of it: pages that
+// are never written after being decoded (read-only text) are never guarded.
+void AddressSpace::guard_page(uint64_t page) {
+    const uint8_t prot = prot_[page] & kGuestProt;
+    if (mprotect(base_ + (page << 12), kPageSize, host_prot(prot & ~kProtWrite)) != 0) return;
+    prot_[page] = prot | kCodeGuard;
+    guarded_.push_back(page);
+    ++pages_guarded_;
+}
+
+bool AddressSpace::release_code_guard(uint64_t g) const {
+    if (g >= user_top()) return false;
+    const uint64_t page = g >> 12;
+    const uint8_t byte = prot_[page];
+    if (!(byte & kCodeGuard)) return false;
+    const uint8_t prot = byte & kGuestProt;
+    // Only mprotect and atomics: this runs in the SIGSEGV handler.
+    if (mprotect(base_ + (page << 12), kPageSize, host_prot(prot)) != 0) return false;
+    prot_[page] = prot;
+    code_page_writes_.fetch_add(1, std::memory_order_relaxed);
+    code_written_.store(true, std::memory_order_release);
+    return true;
+}
+
+void AddressSpace::release_range(uint64_t g, uint64_t len) const {
+    for (uint64_t p = g >> 12, last = (g + len - 1) >> 12; p <= last; ++p)
+        (void)release_code_guard(p << 12);
+}
+
+void AddressSpace::clear_code_guards() {
+    for (uint64_t page : guarded_) {
+        const uint8_t byte = prot_[page];
+        if (!(byte & kCodeGuard)) continue;  // lifted by a write or remapped since
+        (void)mprotect(base_ + (page << 12), kPageSize, host_prot(byte & kGuestProt));
+        prot_[page] = byte & kGuestProt;
+    }
+    guarded_.clear();
 }
 
 bool AddressSpace::read_slow(uint64_t g, void* dst, size_t len) const {
@@ -93,6 +135,15 @@ bool AddressSpace::read_string(uint64_t g, std::string& out, size_t max) const {
 }
 
 void AddressSpace::set_prot(uint64_t g, uint64_t len, uint8_t prot) {
+    // A guarded page remapped or re-protected under its translations counts as
+    // written (the system calls flush code themselves too; this keeps it so).
+    const uint8_t* first = prot_ + (g >> 12);
+    for (const uint8_t* b = first; b != first + (len >> 12); ++b) {
+        if (*b & kCodeGuard) {
+            code_written_.store(true, std::memory_order_release);
+            break;
+        }
+    }
     std::memset(prot_ + (g >> 12), prot, len >> 12);
 }
 

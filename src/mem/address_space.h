@@ -4,13 +4,20 @@
 // Host page protections mirror the guest's; a host fault inside the range is the
 // guest's SIGSEGV. A per-page protection table answers "may the emulator itself
 // touch this?" for system calls and the bounds-checked bulk API, without faulting.
+//
+// Self-modifying code: a guest-writable page that code was translated from is
+// write-protected on the host ("guarded"); the host fault of a guest store to it
+// lifts the guard and flags the write, and the engine drops its translations at
+// its next safe point (docs/engines.md, "Writes to translated code in user mode").
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 
@@ -58,6 +65,9 @@ class AddressSpace {
     }
 
     // Checked accesses: true only if every byte is mapped with `need` permission.
+    // Asked for kProtWrite, it also lifts the code guard of the range's pages: the
+    // caller (a system call handing a buffer to the host kernel, the bulk write)
+    // is about to write there.
     bool accessible(uint64_t g, uint64_t len, uint8_t need) const;
     // Inline for the common case (within one page), so small copies cost little
     // more than the memcpy itself.
@@ -69,7 +79,7 @@ class AddressSpace {
         return read_slow(g, dst, len);
     }
     bool write(uint64_t g, const void* src, size_t len) const {
-        if (in_one_page(g, len) && (prot_[g >> 12] & kProtWrite)) {
+        if (in_one_page(g, len) && (prot_[g >> 12] & (kProtWrite | kCodeGuard)) == kProtWrite) {
             std::memcpy(base_ + g, src, len);
             return true;
         }
@@ -90,7 +100,31 @@ class AddressSpace {
                           bool shared);
     Result<void> protect(uint64_t g, uint64_t len, uint8_t prot);
     Result<void> unmap(uint64_t g, uint64_t len);
-    uint8_t prot_at(uint64_t g) const { return prot_[(g & (size_ - 1)) >> 12]; }
+    uint8_t prot_at(uint64_t g) const { return prot_[(g & (size_ - 1)) >> 12] & kGuestProt; }
+
+    // Code in [g, g + len) has been translated: write-protect its guest-writable
+    // pages on the host. Free for pages that are guarded already or not writable.
+    void guard_code(uint64_t g, uint64_t len) {
+        for (uint64_t p = g >> 12, last = (g + len - 1) >> 12; p <= last; ++p) {
+            const uint64_t page = p & page_mask();
+            if ((prot_[page] & (kProtWrite | kCodeGuard)) == kProtWrite) guard_page(page);
+        }
+    }
+    // The host fault handler's half: if the page of g is guarded, restores the
+    // guest's protection and records the write (async-signal-safe). False if the
+    // fault is not ours to absorb.
+    bool release_code_guard(uint64_t g) const;
+    // Whether a guarded page was written (or remapped) since the last call: the
+    // translations of guarded pages must be dropped before more code runs.
+    bool take_code_writes() const {
+        return code_written_.load(std::memory_order_relaxed) &&
+               code_written_.exchange(false, std::memory_order_acquire);
+    }
+    // Every translation is gone: lifts all guards (no write is recorded).
+    void clear_code_guards();
+    // Statistics: pages ever guarded, and writes that hit a guarded page.
+    uint64_t code_pages_guarded() const { return pages_guarded_; }
+    uint64_t code_page_writes() const { return code_page_writes_.load(std::memory_order_relaxed); }
 
     // Whether a host address lies in the reserved range (for the fault handler).
     bool contains_host(const void* p) const {
@@ -109,6 +143,9 @@ class AddressSpace {
     bool aligned_range(uint64_t g, uint64_t len) const;
     static constexpr uint64_t kGuard = 1ull << 16;  // accesses that straddle the end
     void set_prot(uint64_t g, uint64_t len, uint8_t prot);
+    uint64_t page_mask() const { return (size_ >> 12) - 1; }
+    void guard_page(uint64_t page);
+    void release_range(uint64_t g, uint64_t len) const;
     bool in_one_page(uint64_t g, uint64_t len) const {
         return len != 0 && g < user_top() && (g & kPageMask) + len <= kPageSize;
     }
@@ -116,8 +153,18 @@ class AddressSpace {
     bool write_slow(uint64_t g, const void* src, size_t len) const;
 
     uint8_t* base_;
+    // The byte of a page whose host mapping is write-protected because code was
+    // translated from it; the low bits keep the guest's own protection.
+    static constexpr uint8_t kCodeGuard = 0x80;
+    static constexpr uint8_t kGuestProt = kProtRead | kProtWrite | kProtExec;
+
     uint8_t* prot_;  // one byte per guest page, mapped lazily (MAP_NORESERVE)
     uint64_t size_;
+    std::vector<uint64_t> guarded_;  // pages guarded since the last clear (some maybe lifted)
+    uint64_t pages_guarded_ = 0;
+    // Set by the fault handler (the same thread, or a system call's checks).
+    mutable std::atomic<bool> code_written_{false};
+    mutable std::atomic<uint64_t> code_page_writes_{0};
 };
 
 int host_prot(uint8_t prot);

@@ -160,7 +160,8 @@ int64_t sys_madvise(Process& p, const uint64_t* a) {
         for (uint64_t g = addr; g < addr + len; g += kPage)
             if (!p.memory_map().overlaps(g, g + kPage)) return -ENOMEM;
         // Same effect on the host mapping as on the guest's: zero-fill for private
-        // anonymous memory, re-read for private file mappings.
+        // anonymous memory, re-read for private file mappings. Code there changes.
+        if (has_exec(p, addr, len)) p.engine().flush_code();
         if (madvise(p.space().host(addr), len, MADV_DONTNEED) != 0) return -errno;
     }
     return 0;

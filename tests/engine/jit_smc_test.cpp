@@ -97,5 +97,62 @@ TEST(JitSmc, LoopPatchesItsOwnInstruction) {
     }
 }
 
+// Without fence.i: the store to the function hits a page its code was
+// translated from, and the next call (an indirect jump, where every engine looks
+// at exit requests) runs the new instruction. No stop reaches the caller.
+TEST(JitSmc, StoreWithoutFenceIIsSeenByTheNextCall) {
+    constexpr int32_t kF = 0x400;
+    constexpr unsigned kS5 = 21;
+    Asm a;
+    a.li(kS1, 60).li(kS2, static_cast<int64_t>(kCode)).li(kT1, 0x513).addi(kS3, 0, 0);
+    const int32_t loop = a.here();
+    a.addi(kS5, 0, 5);
+    const int32_t calls = a.here();
+    a.jalr(kRa, kS2, kF);
+    a.add(kS3, kS3, kA0);
+    a.addi(kS5, kS5, -1).bne(kS5, 0, calls - a.here());
+    a.slli(kT0, kS1, 20).emit(Asm::r(0x33, 6, 0, kT0, kT0, kT1));  // or t0, t0, t1
+    a.sw(kT0, kS2, kF);
+    a.addi(kS1, kS1, -1).bne(kS1, 0, loop - a.here());
+    a.ecall();
+    while (a.here() < kF) a.emit(0x13);
+    a.addi(kA0, 0, 0).jalr(0, kRa, 0);
+    const Image img = writable(a);
+    std::vector<Config> all = configs();
+    all.insert(all.begin(), interp_config());
+    for (const Config& c : all) {
+        std::unique_ptr<engine::Engine> eng;
+        std::unique_ptr<mem::AddressSpace> space;
+        std::unique_ptr<riscv::Cpu> cpu;
+        const Outcome o = run_image(img, c, 1, &eng, &space, &cpu);
+        ASSERT_EQ(o.error, "") << c.name;
+        ASSERT_EQ(o.stop.reason, StopReason::Ecall) << c.name;
+        EXPECT_EQ(o.cpu.x[kS3], 5u * 1829u) << c.name;
+        EXPECT_EQ(space->code_page_writes(), 60u) << c.name;
+        EXPECT_EQ(eng->code_write_flushes(), 60u) << c.name;
+    }
+}
+
+// A page the guest made read-only after its code ran stays read-only: the
+// store is the guest's fault, not a write to translated code.
+TEST(JitSmc, StoreToReadOnlyCodeStillFaults) {
+    Asm a;
+    a.li(kS2, static_cast<int64_t>(kCode)).addi(kS1, 0, 3);
+    const int32_t loop = a.here();
+    a.addi(kS1, kS1, -1).bne(kS1, 0, loop - a.here());
+    a.sw(0, kS2, 0);
+    a.ecall();
+    Image img = writable(a);
+    img.code_prot = mem::kProtRead | mem::kProtExec;
+    std::vector<Config> all = configs();
+    all.insert(all.begin(), interp_config());
+    for (const Config& c : all) {
+        const Outcome o = run_image(img, c, 1);
+        ASSERT_EQ(o.error, "") << c.name;
+        EXPECT_EQ(o.stop.reason, StopReason::StoreFault) << c.name;
+        EXPECT_EQ(o.stop.addr, kCode) << c.name;
+    }
+}
+
 }  // namespace
 }  // namespace xvm::test

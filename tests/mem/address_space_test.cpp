@@ -1,6 +1,7 @@
 #include "mem/address_space.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <vector>
 
@@ -78,6 +79,77 @@ TEST(AddressSpace, SmallerReservationsWork) {
     ASSERT_TRUE(s.ok());
     EXPECT_EQ((*s)->size(), 1ull << AddressSpace::kMinBits);
     EXPECT_TRUE((*s)->map(0x10000, 0x1000, kProtRead).ok());
+}
+
+// Whether the host kernel may write the page at g (a read() into it).
+bool host_writable(AddressSpace& as, uint64_t g) {
+    int fds[2];
+    if (pipe(fds) != 0) return false;
+    const char c = 'x';
+    const bool ok = write(fds[1], &c, 1) == 1 && read(fds[0], as.host(g), 1) == 1;
+    close(fds[0]);
+    close(fds[1]);
+    return ok;
+}
+
+TEST(AddressSpace, CodeGuardsWriteProtectOnlyGuestWritablePages) {
+    auto s = AddressSpace::create();
+    ASSERT_TRUE(s.ok());
+    auto& as = **s;
+    ASSERT_TRUE(as.map(0x10000, 0x1000, kProtRead | kProtExec).ok());
+    ASSERT_TRUE(as.map(0x11000, 0x2000, kProtRead | kProtWrite | kProtExec).ok());
+    as.guard_code(0x10ff0, 0x20);  // the read-only page and the first writable one
+    EXPECT_EQ(as.code_pages_guarded(), 1u);
+    EXPECT_FALSE(host_writable(as, 0x11000));
+    EXPECT_TRUE(host_writable(as, 0x12000));
+    // The guest's view does not change.
+    EXPECT_EQ(as.prot_at(0x11000), kProtRead | kProtWrite | kProtExec);
+    EXPECT_FALSE(as.take_code_writes());
+    as.guard_code(0x11000, 4);  // already guarded: nothing to do
+    EXPECT_EQ(as.code_pages_guarded(), 1u);
+}
+
+TEST(AddressSpace, CheckedWritesLiftTheGuardAndRecordTheWrite) {
+    auto s = AddressSpace::create();
+    ASSERT_TRUE(s.ok());
+    auto& as = **s;
+    ASSERT_TRUE(as.map(0x11000, 0x2000, kProtRead | kProtWrite | kProtExec).ok());
+    as.guard_code(0x11000, 4);
+    const uint32_t v = 0x12345678;
+    EXPECT_TRUE(as.write(0x11100, &v, sizeof v));
+    EXPECT_EQ(as.load<uint32_t>(0x11100), v);
+    EXPECT_TRUE(as.take_code_writes());
+    EXPECT_FALSE(as.take_code_writes());
+    EXPECT_EQ(as.code_page_writes(), 1u);
+    EXPECT_TRUE(host_writable(as, 0x11000));
+    // A system call's check before handing the buffer to the kernel.
+    as.guard_code(0x12000, 4);
+    EXPECT_TRUE(as.accessible(0x11ff0, 0x20, kProtWrite));
+    EXPECT_TRUE(host_writable(as, 0x12000));
+    EXPECT_TRUE(as.take_code_writes());
+    // Reads leave the guard alone.
+    as.guard_code(0x12000, 4);
+    EXPECT_TRUE(as.accessible(0x12000, 4, kProtRead));
+    EXPECT_FALSE(as.take_code_writes());
+    EXPECT_FALSE(host_writable(as, 0x12000));
+}
+
+TEST(AddressSpace, ClearingGuardsRecordsNoWriteButRemappingDoes) {
+    auto s = AddressSpace::create();
+    ASSERT_TRUE(s.ok());
+    auto& as = **s;
+    ASSERT_TRUE(as.map(0x11000, 0x2000, kProtRead | kProtWrite | kProtExec).ok());
+    as.guard_code(0x11000, 0x2000);
+    as.clear_code_guards();
+    EXPECT_FALSE(as.take_code_writes());
+    EXPECT_TRUE(host_writable(as, 0x11000));
+    EXPECT_TRUE(host_writable(as, 0x12000));
+    as.guard_code(0x12000, 4);
+    ASSERT_TRUE(as.protect(0x12000, 0x1000, kProtRead | kProtExec).ok());
+    EXPECT_TRUE(as.take_code_writes());
+    EXPECT_EQ(as.prot_at(0x12000), kProtRead | kProtExec);
+    ASSERT_TRUE(as.protect(0x12000, 0x1000, kProtRead | kProtWrite).ok());
+    EXPECT_TRUE(host_writable(as, 0x12000));
 }
 
 }  // namespace
