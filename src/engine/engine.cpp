@@ -48,6 +48,15 @@ bool Engine::drop_written_code() {
     return true;
 }
 
+// The thread's fault handler must not keep pointing at this engine's memory.
+Engine::~Engine() {
+    FaultRecovery& rec = thread_fault_recovery();
+    if (rec.exit_request == &cpu_.exit_request) {
+        rec.space = nullptr;
+        rec.exit_request = nullptr;
+    }
+}
+
 Stop Engine::run() {
     FaultRecovery& rec = thread_fault_recovery();
     rec.space = &space_;

@@ -17,6 +17,7 @@ class Engine {
   public:
     static Result<std::unique_ptr<Engine>> create(riscv::Cpu& cpu, mem::AddressSpace& space,
                                                   const EngineOptions& opts);
+    ~Engine();
     Stop run();
     void request_exit() { interp_->request_exit(); }
     // Drops decoded and compiled code (fence.i, unmapped or re-protected code).
