@@ -105,24 +105,30 @@ class Emitter : public CodeGenerator {
     std::vector<int32_t> use_pos_;
     std::vector<uint32_t> use_begin_;
     // The first use of v after position `at` (the block's end counts as n).
-    int32_t next_use(Value v, int32_t at) const {
-        for (uint32_t j = use_begin_[v]; j < use_begin_[v + 1]; ++j)
-            if (use_pos_[j] > at) return use_pos_[j];
-        return INT32_MAX;
+    // `at` only grows while a block is emitted, so each value keeps a cursor.
+    int32_t next_use(Value v, int32_t at) {
+        uint32_t& j = use_cursor_[v];
+        while (j < use_begin_[v + 1] && use_pos_[j] <= at) ++j;
+        return j < use_begin_[v + 1] ? use_pos_[j] : INT32_MAX;
     }
+    std::vector<uint32_t> use_cursor_;
+    std::vector<int32_t> next_call_;  // the first Call at or after each position (n: none)
     std::vector<uint16_t> uses_;
     int owner_[kNumAlloc];
-    // Spill slots not in use; too few for the block fails its compilation.
+    // Spill slots: those given back, then never used ones from next_slot_; too
+    // few for the block fails its compilation.
     std::vector<int16_t> free_slots_;
+    int next_slot_ = 0;
     bool out_of_slots_ = false;
     int16_t take_slot() {
-        if (free_slots_.empty()) {
-            out_of_slots_ = true;
-            return 0;
+        if (!free_slots_.empty()) {
+            const int16_t s = free_slots_.back();
+            free_slots_.pop_back();
+            return s;
         }
-        const int16_t s = free_slots_.back();
-        free_slots_.pop_back();
-        return s;
+        if (next_slot_ < static_cast<int>(kSpillSlots)) return static_cast<int16_t>(next_slot_++);
+        out_of_slots_ = true;
+        return 0;
     }
     // What the Cpu's field of each guest register holds as the code runs so far
     // (kNoValue: a value from before the block or not known), and for each value
@@ -153,6 +159,7 @@ class Emitter : public CodeGenerator {
     // register r's host register, or -1.
     bool loop_ = false;
     int8_t pin_[64];
+    std::vector<Value> pin_readers_[64];  // GetReg values of a pinned register, held there
     int pool_ = 0;  // values go to kAlloc[0, pool_); pinned registers sit above it
     Label loop_head_;
     void choose_pins();
@@ -650,6 +657,7 @@ void Emitter::allocate_result(Value k) {
     // as a memory operand), and one that is not the last takes a register then.
     if (in.op == Opcode::GetReg && pin_[in.imm] >= 0) {
         loc_[k] = {Loc::Reg, pin_[in.imm], -1, 0};
+        pin_readers_[in.imm].push_back(k);
         return;
     }
     if (in.op == Opcode::GetReg && guest_val_[in.imm] == ir::kNoValue) {
@@ -657,11 +665,7 @@ void Emitter::allocate_result(Value k) {
         return;
     }
     // Values that live across a helper call prefer callee-saved registers.
-    bool crosses_call = false;
-    for (auto j = static_cast<int32_t>(k) + 1; j < last_use_[k] && !crosses_call; ++j) {
-        const Opcode op = b_.insts[j].op;
-        crosses_call = op >= Opcode::Call0 && op <= Opcode::Call3;
-    }
+    const bool crosses_call = next_call_[k + 1] < last_use_[k];
     int pick = -1;
     // Reusing the register of a first argument that dies here makes two-address
     // x86 forms (op dst, src) free of copies.
@@ -715,6 +719,7 @@ void Emitter::allocate_result(Value k) {
 // when nothing in the block calls out), keeping at least five for other values.
 void Emitter::choose_pins() {
     std::fill(std::begin(pin_), std::end(pin_), int8_t{-1});
+    for (auto& r : pin_readers_) r.clear();
     pool_ = nregs_;
     const ir::Terminal& t = b_.term;
     using K = ir::Terminal::Kind;
@@ -771,7 +776,7 @@ void Emitter::set_pinned(Value k) {
     const int8_t h = pin_[in.imm];
     const Loc& lv = loc_[v];
     if (lv.kind == Loc::Reg && lv.reg == h) return;  // it holds v already
-    for (Value u = 0; u < k; ++u) {
+    for (const Value u : pin_readers_[in.imm]) {
         Loc& l = loc_[u];
         if (l.kind != Loc::Reg || l.reg != h || last_use_[u] <= static_cast<int32_t>(k)) continue;
         if (const int fr = free_reg(v); fr >= 0) {
@@ -783,6 +788,7 @@ void Emitter::set_pinned(Value k) {
             mov(qword[mem(l)], kAlloc[h]);
         }
     }
+    pin_readers_[in.imm].clear();
     load(kAlloc[h], v);
 }
 
@@ -1381,7 +1387,7 @@ bool Emitter::run() {
     home_of_.assign(n, -1);
     for (Value& g : guest_val_) g = ir::kNoValue;
     free_slots_.clear();
-    for (int s = kSpillSlots - 1; s >= 0; --s) free_slots_.push_back(static_cast<int16_t>(s));
+    next_slot_ = 0;
     last_use_.assign(n, -1);
     uses_.assign(n, 0);
     for (Value k = 0; k < n; ++k) {
@@ -1420,10 +1426,15 @@ bool Emitter::run() {
     each_use([&](Value v, int32_t) { ++use_begin_[v + 1]; });
     for (Value v = 0; v < n; ++v) use_begin_[v + 1] += use_begin_[v];
     use_pos_.resize(use_begin_[n]);
-    {
-        std::vector<uint32_t> fill(use_begin_.begin(), use_begin_.end() - 1);
-        each_use([&](Value v, int32_t at) { use_pos_[fill[v]++] = at; });
+    next_call_.assign(n + 1, static_cast<int32_t>(n));
+    for (Value k = n; k-- > 0;) {
+        const Opcode op = b_.insts[k].op;
+        next_call_[k] = op >= Opcode::Call0 && op <= Opcode::Call3 ? static_cast<int32_t>(k)
+                                                                   : next_call_[k + 1];
     }
+    use_cursor_.assign(use_begin_.begin(), use_begin_.end() - 1);
+    each_use([&](Value v, int32_t at) { use_pos_[use_cursor_[v]++] = at; });
+    use_cursor_.assign(use_begin_.begin(), use_begin_.end() - 1);
     for (int& o : owner_) o = -1;
     choose_pins();
 
