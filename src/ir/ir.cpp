@@ -66,6 +66,8 @@ bool has_effect(Opcode op) {
         case Opcode::FEq:
         case Opcode::FLt:
         case Opcode::FLe:
+        case Opcode::FMulAdd:
+        case Opcode::FCvt:
         case Opcode::GuardFp:
         case Opcode::ExitIf:
         case Opcode::ExitIfNot: return true;
@@ -106,6 +108,8 @@ std::string print(const Block& b) {
             case Opcode::FEq:
             case Opcode::FLt:
             case Opcode::FLe:
+            case Opcode::FMulAdd:
+            case Opcode::FCvt:
                 line += fmt::format(" [{} rm {}]", (in.imm >> 24) & 1 ? "s" : "d",
                                     (in.imm >> 16) & 0xff);
                 break;

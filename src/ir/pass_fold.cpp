@@ -96,6 +96,8 @@ std::optional<uint64_t> evaluate(Opcode op, uint64_t a, uint64_t b, uint64_t c) 
         case Opcode::FEq:
         case Opcode::FLt:
         case Opcode::FLe:
+        case Opcode::FMulAdd:
+        case Opcode::FCvt:
         case Opcode::GuardFp:
         case Opcode::ExitIf:
         case Opcode::ExitIfNot:

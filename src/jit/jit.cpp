@@ -43,6 +43,7 @@ Result<void> Jit::init() {
     ctx_.has_lzcnt = host.has(Xbyak::util::Cpu::tLZCNT);
     ctx_.has_bmi1 = host.has(Xbyak::util::Cpu::tBMI1);
     ctx_.has_bmi2 = host.has(Xbyak::util::Cpu::tBMI2);
+    ctx_.has_fma = host.has(Xbyak::util::Cpu::tFMA);
     ctx_.alloc_regs = opts_.alloc_regs;
     ctx_.loop_pins = opts_.loop_pins;
     if (space_)

@@ -102,7 +102,34 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
         else
             set_f(d.rd, call(h, d.rm, f(d.rs1)));
     };
-    auto f3 = [&](Helper h) { set_f(d.rd, call(h, d.rm, f(d.rs1), f(d.rs2), f(d.rs3))); };
+    auto f3 = [&](Helper h) {
+        const bool single = h == Helper::fmadd_s || h == Helper::fmsub_s || h == Helper::fnmsub_s ||
+                            h == Helper::fnmadd_s;
+        if (inline_rm()) {
+            const int64_t imm = static_cast<int64_t>(h) | static_cast<int64_t>(d.rm) << 16 |
+                                static_cast<int64_t>(single) << 24;
+            set_f(d.rd, ir_.emit(Opcode::FMulAdd, f(d.rs1), f(d.rs2), f(d.rs3), imm));
+        } else {
+            set_f(d.rd, call(h, d.rm, f(d.rs1), f(d.rs2), f(d.rs3)));
+        }
+    };
+    // Conversions with a fast path (x64_backend.cpp, fp_convert): integer to
+    // float in any rounding mode (only exact results stay inline), float to
+    // signed integer in RTZ or RNE, single <-> double.
+    auto fcvt = [&](Helper h, Value a) {
+        const bool to_int = h == Helper::fcvt_w_s || h == Helper::fcvt_l_s ||
+                            h == Helper::fcvt_w_d || h == Helper::fcvt_l_d;
+        const bool from_int = h == Helper::fcvt_s_w || h == Helper::fcvt_s_l ||
+                              h == Helper::fcvt_d_w || h == Helper::fcvt_d_wu ||
+                              h == Helper::fcvt_d_l;
+        const bool inline_ok =
+            opts_.inline_fp && (from_int || h == Helper::fcvt_d_s ||
+                                (h == Helper::fcvt_s_d && (d.rm == 0 || d.rm == 7)) ||
+                                (to_int && (d.rm == 0 || d.rm == 1 || d.rm == 7)));
+        if (!inline_ok) return call(h, d.rm, a);
+        const int64_t imm = static_cast<int64_t>(h) | static_cast<int64_t>(d.rm) << 16;
+        return ir_.emit(Opcode::FCvt, a, ir::kNoValue, ir::kNoValue, imm);
+    };
     auto fx = [&](Helper h) {  // compares (no rounding mode)
         Opcode o = Opcode::Nop;
         if (h == Helper::feq_s || h == Helper::feq_d) o = Opcode::FEq;
@@ -112,8 +139,8 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
         set_x(d.rd, o != Opcode::Nop && opts_.inline_fp ? fp_op(o, h, 0, single, f(d.rs1), f(d.rs2))
                                                         : call(h, d.rm, f(d.rs1), f(d.rs2)));
     };
-    auto f_to_x = [&](Helper h) { set_x(d.rd, call(h, d.rm, f(d.rs1))); };
-    auto x_to_f = [&](Helper h) { set_f(d.rd, call(h, d.rm, x(d.rs1))); };
+    auto f_to_x = [&](Helper h) { set_x(d.rd, fcvt(h, f(d.rs1))); };
+    auto x_to_f = [&](Helper h) { set_f(d.rd, fcvt(h, x(d.rs1))); };
     auto rotw = [&](Opcode o, Value amount) {
         Value lo = zx(x(d.rs1));
         Value dup = op(Opcode::Or, lo, op(Opcode::Shl, lo, c(32)));
@@ -424,8 +451,8 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
         case Op::fcvt_d_wu: x_to_f(Helper::fcvt_d_wu); return true;
         case Op::fcvt_d_l: x_to_f(Helper::fcvt_d_l); return true;
         case Op::fcvt_d_lu: x_to_f(Helper::fcvt_d_lu); return true;
-        case Op::fcvt_s_d: f1(Helper::fcvt_s_d); return true;
-        case Op::fcvt_d_s: f1(Helper::fcvt_d_s); return true;
+        case Op::fcvt_s_d: set_f(d.rd, fcvt(Helper::fcvt_s_d, f(d.rs1))); return true;
+        case Op::fcvt_d_s: set_f(d.rd, fcvt(Helper::fcvt_d_s, f(d.rs1))); return true;
 
         // The interpreter runs these: system instructions, CSRs (including frm,
         // which the JIT's FP helpers rely on being valid), fences, atomics.

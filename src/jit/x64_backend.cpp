@@ -188,12 +188,15 @@ class Emitter : public CodeGenerator {
         Value k;
         Label slow, back;
         int32_t saved[kNumAlloc];
-        Loc args[2];
-        Value argv[2];
+        Loc args[3];
+        Value argv[3];
         unsigned nargs;
     };
     std::vector<std::unique_ptr<FpSlow>> fp_slow_;
+    FpSlow& fp_slow(Value k);
     void fp_inline(Value k);
+    void fp_fma(Value k);
+    void fp_convert(Value k);
     void emit_fp_slow(FpSlow& s);
     void load_loc(const Reg64& dst, const Loc& l, Value v);
     void call_helper(const ir::Inst& in, const Loc* args, const Value* argv, unsigned nargs);
@@ -476,6 +479,216 @@ void Emitter::fp_inline(Value k) {
     fp_slow_.push_back(std::move(sp));
 }
 
+// A slow path for F/D op k: its helper, with the arguments where they are now.
+Emitter::FpSlow& Emitter::fp_slow(Value k) {
+    const ir::Inst& in = b_.insts[k];
+    auto sp = std::make_unique<FpSlow>();
+    sp->k = k;
+    sp->nargs = ir::info(in.op).nargs;
+    for (unsigned a = 0; a < sp->nargs; ++a) {
+        sp->args[a] = loc_[in.args[a]];
+        sp->argv[a] = in.args[a];
+    }
+    live_caller_saved(k, sp->saved);
+    fp_slow_.push_back(std::move(sp));
+    return *fp_slow_.back();
+}
+
+constexpr uint64_t kBoxed = 0xffffffff00000000ull;  // a NaN-boxed single's upper half
+
+// Fused multiply-add, one rounding (FMA3), with mul's fast-path conditions: the
+// result's exponent clear of both ends of the range (no overflow, underflow,
+// invalid or NaN) and NX accrued already.
+void Emitter::fp_fma(Value k) {
+    const ir::Inst& in = b_.insts[k];
+    const unsigned rm = (in.imm >> 16) & 0xff;
+    const bool single = (in.imm >> 24) & 1;
+    const auto h = static_cast<Helper>(in.imm & 0xffff);
+    FpSlow& sp = fp_slow(k);
+    if (!ctx_.has_fma) {
+        jmp(sp.slow, T_NEAR);
+        L(sp.back);
+        put(k, rax);
+        return;
+    }
+    if (rm == 7) {
+        cmp(dword[rbx + static_cast<int>(offsetof(riscv::Cpu, frm))], 0);
+        jne(sp.slow, T_NEAR);
+    }
+    const Xmm regs[3] = {xmm0, xmm1, xmm2};
+    if (single) mov(rdx, kBoxed);
+    for (unsigned a = 0; a < 3; ++a) {
+        load(rax, in.args[a]);
+        if (single) {
+            cmp(rax, rdx);
+            jb(sp.slow, T_NEAR);
+            movd(regs[a], eax);
+        } else {
+            movq(regs[a], rax);
+        }
+    }
+    // xmm0 = +-(xmm0 * xmm1) +- xmm2
+    const bool fmadd = h == Helper::fmadd_s || h == Helper::fmadd_d;
+    const bool fmsub = h == Helper::fmsub_s || h == Helper::fmsub_d;
+    const bool fnmsub = h == Helper::fnmsub_s || h == Helper::fnmsub_d;
+    if (fmadd)
+        single ? vfmadd213ss(xmm0, xmm1, xmm2) : vfmadd213sd(xmm0, xmm1, xmm2);
+    else if (fmsub)
+        single ? vfmsub213ss(xmm0, xmm1, xmm2) : vfmsub213sd(xmm0, xmm1, xmm2);
+    else if (fnmsub)  // -(a*b) + c
+        single ? vfnmadd213ss(xmm0, xmm1, xmm2) : vfnmadd213sd(xmm0, xmm1, xmm2);
+    else  // fnmadd: -(a*b) - c
+        single ? vfnmsub213ss(xmm0, xmm1, xmm2) : vfnmsub213sd(xmm0, xmm1, xmm2);
+    const int man = single ? 23 : 52;
+    const unsigned exp_max = single ? 0xff : 0x7ff;
+    if (single)
+        movd(eax, xmm0);
+    else
+        movq(rax, xmm0);
+    mov(rcx, rax);
+    shr(rcx, man);
+    and_(ecx, exp_max);
+    sub(ecx, 2);
+    cmp(ecx, exp_max - 2);
+    jae(sp.slow, T_NEAR);
+    test(byte[rbx + static_cast<int>(offsetof(riscv::Cpu, fflags))], 1);
+    jz(sp.slow, T_NEAR);
+    if (single) {
+        mov(rdx, kBoxed);
+        or_(rax, rdx);
+    }
+    L(sp.back);
+    put(k, rax);
+}
+
+// Conversions. Integer to float: the host conversion when it is exact (checked by
+// converting back), which raises nothing in any rounding mode. Float to signed
+// integer: cvtt (RTZ) or cvt (RNE) unless the host answers "indefinite" (NaN,
+// out of range, or the most negative value itself), exact or NX accrued. Single
+// to double: exact unless NaN. Double to single: exact, or inexact with NX
+// accrued in RNE and neither overflow nor a tiny result.
+void Emitter::fp_convert(Value k) {
+    const ir::Inst& in = b_.insts[k];
+    const unsigned rm = (in.imm >> 16) & 0xff;
+    const auto h = static_cast<Helper>(in.imm & 0xffff);
+    FpSlow& sp = fp_slow(k);
+    const Address fflags = byte[rbx + static_cast<int>(offsetof(riscv::Cpu, fflags))];
+    const bool to_int = h == Helper::fcvt_w_s || h == Helper::fcvt_l_s || h == Helper::fcvt_w_d ||
+                        h == Helper::fcvt_l_d;
+    if ((to_int || h == Helper::fcvt_s_d) && rm == 7) {
+        cmp(dword[rbx + static_cast<int>(offsetof(riscv::Cpu, frm))], 0);
+        jne(sp.slow, T_NEAR);
+    }
+    load(rax, in.args[0]);
+    switch (h) {
+        case Helper::fcvt_d_w:
+            cvtsi2sd(xmm0, eax);  // every int32 is a double
+            movq(rax, xmm0);
+            break;
+        case Helper::fcvt_d_wu:
+            mov(eax, eax);
+            cvtsi2sd(xmm0, rax);
+            movq(rax, xmm0);
+            break;
+        case Helper::fcvt_d_l:
+            cvtsi2sd(xmm0, rax);
+            cvttsd2si(rcx, xmm0);
+            cmp(rcx, rax);
+            jne(sp.slow, T_NEAR);
+            movq(rax, xmm0);
+            break;
+        case Helper::fcvt_s_w:
+        case Helper::fcvt_s_l:
+            if (h == Helper::fcvt_s_w) movsxd(rax, eax);
+            cvtsi2ss(xmm0, rax);
+            cvttss2si(rcx, xmm0);
+            cmp(rcx, rax);
+            jne(sp.slow, T_NEAR);
+            movd(eax, xmm0);
+            mov(rdx, kBoxed);
+            or_(rax, rdx);
+            break;
+        case Helper::fcvt_d_s:
+            mov(rdx, kBoxed);
+            cmp(rax, rdx);
+            jb(sp.slow, T_NEAR);
+            mov(ecx, eax);
+            and_(ecx, 0x7f800000);
+            cmp(ecx, 0x7f800000);  // inf or NaN: the helper
+            je(sp.slow, T_NEAR);
+            movd(xmm0, eax);
+            cvtss2sd(xmm0, xmm0);
+            movq(rax, xmm0);
+            break;
+        case Helper::fcvt_s_d: {
+            Label exact;
+            movq(xmm0, rax);
+            cvtsd2ss(xmm1, xmm0);
+            cvtss2sd(xmm2, xmm1);
+            ucomisd(xmm2, xmm0);
+            jp(sp.slow, T_NEAR);  // NaN
+            je(exact);
+            movd(eax, xmm1);
+            mov(ecx, eax);
+            shr(ecx, 23);
+            and_(ecx, 0xff);
+            sub(ecx, 1);
+            cmp(ecx, 0xfe - 1);  // exponent field 1..0xfe: neither tiny nor overflowed
+            jae(sp.slow, T_NEAR);
+            test(fflags, 1);
+            jz(sp.slow, T_NEAR);
+            L(exact);
+            movd(eax, xmm1);
+            mov(rdx, kBoxed);
+            or_(rax, rdx);
+            break;
+        }
+        default: {  // to_int
+            const bool single = h == Helper::fcvt_w_s || h == Helper::fcvt_l_s;
+            const bool word = h == Helper::fcvt_w_s || h == Helper::fcvt_w_d;
+            const bool trunc = rm == 1;
+            Label exact;
+            if (single) {
+                mov(rdx, kBoxed);
+                cmp(rax, rdx);
+                jb(sp.slow, T_NEAR);
+                movd(xmm0, eax);
+            } else {
+                movq(xmm0, rax);
+            }
+            const Reg r = word ? Reg(ecx) : Reg(rcx);
+            if (single)
+                trunc ? cvttss2si(r, xmm0) : cvtss2si(r, xmm0);
+            else
+                trunc ? cvttsd2si(r, xmm0) : cvtsd2si(r, xmm0);
+            if (word) {
+                cmp(ecx, 0x80000000);
+            } else {
+                mov(rdx, INT64_MIN);
+                cmp(rcx, rdx);
+            }
+            je(sp.slow, T_NEAR);  // "indefinite": NaN, out of range (or INT_MIN: exact anyway)
+            if (word) movsxd(rcx, ecx);
+            // Exact when it converts back to the same value.
+            if (single) {
+                cvtsi2ss(xmm1, rcx);
+                ucomiss(xmm1, xmm0);
+            } else {
+                cvtsi2sd(xmm1, rcx);
+                ucomisd(xmm1, xmm0);
+            }
+            je(exact);
+            test(fflags, 1);
+            jz(sp.slow, T_NEAR);
+            L(exact);
+            mov(rax, rcx);
+            break;
+        }
+    }
+    L(sp.back);
+    put(k, rax);
+}
+
 void Emitter::emit_fp_slow(FpSlow& s) {
     const ir::Inst& in = b_.insts[s.k];
     L(s.slow);
@@ -732,7 +945,7 @@ void Emitter::choose_pins() {
     for (Value k = 0; k < b_.insts.size(); ++k) {
         const ir::Inst& in = b_.insts[k];
         calls |= (in.op >= Opcode::Call0 && in.op <= Opcode::Call3) ||
-                 (in.op >= Opcode::FAdd && in.op <= Opcode::FLe);
+                 (in.op >= Opcode::FAdd && in.op <= Opcode::FCvt);
         if (in.op == Opcode::GetReg) reads[in.imm] += 1 + uses_[k];
         if (in.op == Opcode::SetReg) ++writes[in.imm];
     }
@@ -1287,6 +1500,8 @@ void Emitter::emit_inst(Value k) {
         case Opcode::FEq:
         case Opcode::FLt:
         case Opcode::FLe: fp_inline(k); return;
+        case Opcode::FMulAdd: fp_fma(k); return;
+        case Opcode::FCvt: fp_convert(k); return;
     }
 }
 

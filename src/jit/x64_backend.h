@@ -78,6 +78,7 @@ struct BackendContext {
     bool has_lzcnt = true;
     bool has_bmi1 = true;
     bool has_bmi2 = true;
+    bool has_fma = true;
     // How many host registers hold values (0 = all); tests lower it to put the
     // allocator's spill and home paths under pressure.
     unsigned alloc_regs = 0;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <random>
@@ -324,13 +325,36 @@ struct Case {
     bool expect_jit = true;  // compiled code must have run
 };
 
+// An ordinary number: moderate magnitude, often integral, NaN-boxed for singles.
+uint64_t ordinary_fval(Gen& g, bool single) {
+    const double mag = std::ldexp(1.0 + static_cast<double>(g.below(1u << 20)) / (1u << 20),
+                                  static_cast<int>(g.below(60)) - 30);
+    double v = g.chance(0.3) ? std::round(mag * 1000) : mag;
+    if (g.chance(0.5)) v = -v;
+    if (single) return 0xffffffff00000000ull | std::bit_cast<uint32_t>(static_cast<float>(v));
+    return std::bit_cast<uint64_t>(v);
+}
+
 // One instruction with random operands. `constants`: the source registers are
 // set by li/fmv in the same block, so the IR sees constants (folding); otherwise
-// they come from the Cpu.
-Case single_case(const Shape& s, Gen& g, bool constants) {
+// they come from the Cpu. `ordinary`: FP operands are everyday numbers, NX is
+// usually accrued, frm is RNE and rm RNE, dynamic or RTZ: what the JIT's inline
+// FP fast paths take (edge values mostly go to the helpers).
+Case single_case(const Shape& s, Gen& g, bool constants, bool ordinary = false) {
     Case c;
     Image& img = c.img;
     random_state(g, img);
+    if (ordinary) {
+        const bool single = std::string(s.name()).find(".s") != std::string::npos &&
+                            std::string(s.name()).find(".d") == std::string::npos;
+        for (unsigned r = 0; r < 32; ++r) img.cpu.f[r] = ordinary_fval(g, single || g.chance(0.2));
+        for (unsigned r = 1; r < 32; ++r)
+            img.cpu.x[r] =
+                g.chance(0.5)
+                    ? static_cast<uint64_t>(static_cast<int64_t>(g.below(1u << 20)) - (1 << 19))
+                    : img.cpu.x[r];
+        img.cpu.fflags = g.chance(0.75) ? 1u | static_cast<uint32_t>(g.below(32)) : 0;
+    }
     Fields f;
     auto reg = [&] { return static_cast<unsigned>(g.below(32)); };
     f.rd = g.chance(0.1) ? 0 : reg();
@@ -339,6 +363,10 @@ Case single_case(const Shape& s, Gen& g, bool constants) {
     f.rs2 = g.chance(0.25) ? f.rs1 : g.chance(0.15) ? f.rd : reg();
     f.rs3 = g.chance(0.2) ? f.rs1 : reg();
     f.rm = s.rm ? g.rm() : 0;
+    if (ordinary && s.rm) {
+        const unsigned pick = static_cast<unsigned>(g.below(3));
+        f.rm = pick == 0 ? 0 : pick == 1 ? 7 : 1;
+    }
     if (s.cls == Cls::Alu || s.cls == Cls::Fp) {
         switch (s.imm) {
             case Shape::Imm::I12: f.imm = g.imm12(); break;
@@ -394,8 +422,9 @@ Case single_case(const Shape& s, Gen& g, bool constants) {
     if (fp_op) {
         // frm through the CSR, then a jump so the instruction starts a fresh block
         // (the interpreter's blocks run through csrrw).
-        const unsigned frm = g.chance(0.05) ? 5 + static_cast<unsigned>(g.below(3))
-                                            : static_cast<unsigned>(g.below(5));
+        const unsigned frm = ordinary         ? 0
+                             : g.chance(0.05) ? 5 + static_cast<unsigned>(g.below(3))
+                                              : static_cast<unsigned>(g.below(5));
         pre.csrrwi(0, riscv::kCsrFrm, frm).jal(0, 4);
         if (frm > 4) c.expect_jit = false;  // the engine keeps compiled code out then
     }
@@ -490,6 +519,28 @@ TEST(JitDiff, SingleInstructions) {
     EXPECT_TRUE(failures.empty()) << "failing cases per instruction:" << summary;
     fmt::print("JitDiff.SingleInstructions: {} instructions, {} cases x {} JIT configurations\n",
                all_shapes().size(), cases, configs.size());
+}
+
+// The FP instructions again, on the operands and state the inline fast paths
+// take (fused multiply-add, conversions, arithmetic, compares).
+TEST(JitDiff, FpFastPaths) {
+    const auto configs = jit_configs();
+    std::map<std::string, int> failures;
+    int reported = 0, cases = 0;
+    uint64_t seed = 77;
+    for (const Shape& s : all_shapes()) {
+        if (s.cls != Cls::Fp) continue;
+        for (int k = 0; k < 150; ++k) {
+            Gen g(seed++ * 0x9e3779b97f4a7c15ull);
+            const Case c = single_case(s, g, k % 2 == 1, true);
+            if (check(c, configs, reported)) ++failures[s.name()];
+            ++cases;
+        }
+    }
+    std::string summary;
+    for (auto& [name, n] : failures) summary += fmt::format(" {}:{}", name, n);
+    EXPECT_TRUE(failures.empty()) << "failing cases per instruction:" << summary;
+    fmt::print("JitDiff.FpFastPaths: {} cases x {} JIT configurations\n", cases, configs.size());
 }
 
 // Random 16-bit encodings (every compressed instruction the decoder accepts,

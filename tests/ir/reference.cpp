@@ -167,7 +167,9 @@ Outcome interpret(const Block& b, const uint64_t (&regs)[64]) {
             case Opcode::FSqrt:
             case Opcode::FEq:
             case Opcode::FLt:
-            case Opcode::FLe: {
+            case Opcode::FLe:
+            case Opcode::FMulAdd:
+            case Opcode::FCvt: {
                 uint64_t r = hash(uint64_t(in.imm));
                 for (unsigned a = 0; a < info(in.op).nargs; ++a) r = hash(r ^ arg(a));
                 o.fflags = hash(o.fflags + r);
