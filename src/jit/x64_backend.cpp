@@ -877,6 +877,24 @@ void Emitter::allocate_result(Value k) {
         loc_[k] = {Loc::Home, -1, static_cast<int16_t>(in.imm), 0};
         return;
     }
+    // A loop's new value of a pinned guest register, written there before any
+    // point that can fault or leave, goes straight into the pinned register
+    // once its old value is dead (no copy at the SetReg).
+    if (loop_) {
+        for (Value j = k + 1; j < b_.insts.size(); ++j) {
+            const ir::Inst& u = b_.insts[j];
+            if (u.op == Opcode::SetReg && u.args[0] == k && pin_[u.imm] >= 0) {
+                bool free = true;
+                for (const Value r : pin_readers_[u.imm])
+                    free &= last_use_[r] <= static_cast<int32_t>(k);
+                if (!free) break;
+                loc_[k] = {Loc::Reg, pin_[u.imm], -1, 0};
+                pin_readers_[u.imm].assign(1, k);
+                return;
+            }
+            if (ir::has_effect(u.op) && u.op != Opcode::SetReg) break;
+        }
+    }
     // Values that live across a helper call prefer callee-saved registers.
     const bool crosses_call = next_call_[k + 1] < last_use_[k];
     int pick = -1;
@@ -988,7 +1006,7 @@ void Emitter::set_pinned(Value k) {
     const Value v = in.args[0];
     const int8_t h = pin_[in.imm];
     const Loc& lv = loc_[v];
-    if (lv.kind == Loc::Reg && lv.reg == h) return;  // it holds v already
+    if (lv.kind == Loc::Reg && lv.reg == h) return;  // it holds v already (its reader)
     for (const Value u : pin_readers_[in.imm]) {
         Loc& l = loc_[u];
         if (l.kind != Loc::Reg || l.reg != h || last_use_[u] <= static_cast<int32_t>(k)) continue;

@@ -295,6 +295,33 @@ TEST(JitFault, FaultInALoopWithPinnedRegistersIsExact) {
     }
 }
 
+// The same with a load into a carried register: the loop loads straight into the
+// pinned register, and the faulting load must leave it holding the old value.
+TEST(JitFault, LoadFaultIntoAPinnedRegisterKeepsTheOldValue) {
+    Asm a;
+    a.li(kBase, static_cast<int64_t>(kUnmapped - 8 * 200)).addi(9, 0, 0).addi(10, 0, 0);
+    const int32_t loop = a.here();
+    a.add(9, 9, 10).ld(10, kBase, 0).addi(kBase, kBase, 8).add(10, 10, 9);
+    a.emit(Asm::j(0, loop - a.here()));
+    const Image img = image_of(a);
+    Config off = jit_config();
+    off.name = "jit-no-pins";
+    off.loop_pins = 0;
+    for (const Config& cfg : {jit_config(), off}) {
+        SCOPED_TRACE(cfg.name);
+        const Outcome ref = run_image(img, interp_config());
+        Runs r;
+        r.jit = run_image(img, cfg, 1, &r.engine, &r.space, &r.cpu);
+        EXPECT_EQ(compare(ref, r.jit), "");
+        EXPECT_EQ(r.jit.stop.reason, StopReason::LoadFault);
+        EXPECT_EQ(r.jit.cpu.pc, kCode + loop + 4);
+        EXPECT_NE(r.jit.cpu.x[10], 0u);
+        const jit::JitBlock* b = r.engine->jit()->find(kCode + loop);
+        ASSERT_TRUE(b != nullptr);
+        EXPECT_EQ(b->pinned.size(), cfg.loop_pins ? 3u : 0u);
+    }
+}
+
 // The fault's pc comes from the block's table of memory sites: with many
 // accesses in one block, each position must map back to its own instruction.
 TEST(JitFault, EachMemorySiteMapsToItsPc) {
