@@ -11,7 +11,9 @@ const char* const kEngineFlagsHelp =
     "  --jit-threshold N       tiered: compile a block after N hot entries (default 100)\n"
     "  --jit-cache-size SIZE   code cache bytes (K/M suffixes; default 64M); when full\n"
     "                          it is flushed and refilled\n"
-    "  --dump-ir               print the IR of every compiled block (to the -D log)\n";
+    "  --dump-ir               print the IR of every compiled block (to the -D log)\n"
+    "  --perf-map              name compiled blocks for `perf` (/tmp/perf-PID.map: host\n"
+    "                          code -> guest pc), so `perf report` shows hot guest code\n";
 
 namespace {
 
@@ -31,13 +33,15 @@ bool parse_kind(const std::string& k, engine::EngineKind& out) {
 
 bool is_engine_flag(const std::string& a, bool& takes_value) {
     takes_value = a == "--engine" || a == "--jit-threshold" || a == "--jit-cache-size";
-    return takes_value || a == "--dump-ir";
+    return takes_value || a == "--dump-ir" || a == "--perf-map";
 }
 
 FlagParse apply_engine_flag(const std::string& a, const char* v, engine::EngineOptions& o,
                             const char* cmd) {
     if (a == "--dump-ir") {
         o.jit.dump_ir = true;
+    } else if (a == "--perf-map") {
+        o.jit.perf_map = true;
     } else if (a == "--engine") {
         if (!parse_kind(v, o.kind)) {
             std::fprintf(stderr, "%s: unknown engine '%s' (interp, jit or tiered)\n", cmd, v);

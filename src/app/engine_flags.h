@@ -1,5 +1,5 @@
 // The engine options both `xvm user` and `xvm run` take: --engine, --jit-threshold,
-// --jit-cache-size, --dump-ir, and the XVM_ENGINE environment default.
+// --jit-cache-size, --dump-ir, --perf-map, and the XVM_ENGINE environment default.
 #pragma once
 
 #include <string>

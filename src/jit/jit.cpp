@@ -1,11 +1,13 @@
 #include "jit/jit.h"
 
+#include <unistd.h>
 #include <xbyak/xbyak.h>
 #include <xbyak/xbyak_util.h>
 
 #include <bit>
 #include <chrono>
 #include <cstring>
+#include <string>
 
 #include "core/log.h"
 #include "jit/lift_riscv.h"
@@ -32,7 +34,16 @@ Result<std::unique_ptr<Jit>> Jit::create_system(riscv::Cpu& cpu, const SoftTlbHo
     return j;
 }
 
+Jit::~Jit() {
+    if (perf_map_) std::fclose(perf_map_);
+}
+
 Result<void> Jit::init() {
+    if (opts_.perf_map) {
+        const std::string path = fmt::format("/tmp/perf-{}.map", getpid());
+        perf_map_ = std::fopen(path.c_str(), "w");
+        if (!perf_map_) return Error{fmt::format("--perf-map: cannot write {}", path)};
+    }
     auto cache = CodeCache::create(opts_.cache_bytes);
     if (!cache) return cache.error();
     cache_ = std::move(*cache);
@@ -139,6 +150,11 @@ JitBlock* Jit::compile_block(ir::Block& irb) {
     stats_.guest_insns_compiled += irb.guest_insns;
     stats_.code_bytes += jb->size;
     JitBlock* b = cache_->add(std::move(jb));
+    if (perf_map_) {
+        fmt::print(perf_map_, "{:x} {:x} guest_{:#x}\n", reinterpret_cast<uintptr_t>(b->code),
+                   b->size, b->pc);
+        std::fflush(perf_map_);
+    }
     stats_.compile_ns += static_cast<uint64_t>(
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
             .count());

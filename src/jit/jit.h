@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <unordered_set>
 
@@ -19,6 +20,7 @@ struct JitOptions {
     size_t cache_bytes = 64u << 20;
     unsigned max_block_insns = 64;
     bool dump_ir = false;     // print each block's IR (after passes) to the log
+    bool perf_map = false;    // append each block to /tmp/perf-PID.map for perf
     bool superblocks = true;  // tiered: go on past strongly biased branches
     unsigned alloc_regs = 0;  // host registers for values, 0 = all (fewer: allocator tests)
     unsigned loop_pins = 4;   // guest registers a self-loop keeps in host registers (0..4)
@@ -56,6 +58,10 @@ class Jit {
     // where it lives) and keeps track of its blocks (compile_block).
     static Result<std::unique_ptr<Jit>> create_system(riscv::Cpu& cpu, const SoftTlbHooks& hooks,
                                                       const JitOptions& opts);
+
+    ~Jit();
+    Jit(const Jit&) = delete;
+    Jit& operator=(const Jit&) = delete;
 
     JitBlock* find(uint64_t pc) const { return cache_->find(pc); }
     // Superblocks (user mode): where the lifter learns branch biases.
@@ -116,6 +122,7 @@ class Jit {
     mem::AddressSpace* space_;  // null in system mode
     JitOptions opts_;
     std::unique_ptr<CodeCache> cache_;
+    std::FILE* perf_map_ = nullptr;
     uint64_t address_bits_ = 0;  // user mode's r13: the mask, or its width with BMI2
     std::unique_ptr<JumpCacheEntry[]> jump_cache_;
     BackendContext ctx_;
