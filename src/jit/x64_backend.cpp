@@ -196,6 +196,7 @@ class Emitter : public CodeGenerator {
     FpSlow& fp_slow(Value k);
     void fp_inline(Value k);
     void fp_fma(Value k);
+    void fp_result(Opcode op, bool single, const Label& slow);
     void fp_convert(Value k);
     void emit_fp_slow(FpSlow& s);
     void load_loc(const Reg64& dst, const Loc& l, Value v);
@@ -392,7 +393,6 @@ void Emitter::fp_inline(Value k) {
     }
     live_caller_saved(k, sp->saved);
 
-    const int fflags = static_cast<int>(offsetof(riscv::Cpu, fflags));
     if (rm == 7) {
         cmp(dword[rbx + static_cast<int>(offsetof(riscv::Cpu, frm))], 0);
         jne(sp->slow, T_NEAR);
@@ -445,34 +445,7 @@ void Emitter::fp_inline(Value k) {
             case Opcode::FDiv: single ? divss(xmm0, xmm1) : divsd(xmm0, xmm1); break;
             default: single ? sqrtss(xmm0, xmm0) : sqrtsd(xmm0, xmm0); break;
         }
-        // The result's exponent field: sums never underflow, so only all-ones
-        // (inf, NaN) is out; products and quotients must also stay clear of the
-        // lowest binade (fp.h, plain_result).
-        const int man = single ? 23 : 52;
-        const unsigned exp_max = single ? 0xff : 0x7ff;
-        if (single)
-            movd(eax, xmm0);
-        else
-            movq(rax, xmm0);
-        if (in.op != Opcode::FSqrt) {
-            mov(rcx, rax);
-            shr(rcx, man);
-            and_(ecx, exp_max);
-            if (in.op == Opcode::FAdd || in.op == Opcode::FSub) {
-                cmp(ecx, exp_max);
-                je(sp->slow, T_NEAR);
-            } else {
-                sub(ecx, 2);
-                cmp(ecx, exp_max - 2);
-                jae(sp->slow, T_NEAR);
-            }
-        }
-        test(byte[rbx + fflags], 1);  // NX accrued already: nothing more to raise
-        jz(sp->slow, T_NEAR);
-        if (single) {
-            mov(rdx, 0xffffffff00000000ull);
-            or_(rax, rdx);
-        }
+        fp_result(in.op, single, sp->slow);
     }
     L(sp->back);
     put(k, rax);
@@ -495,6 +468,40 @@ Emitter::FpSlow& Emitter::fp_slow(Value k) {
 }
 
 constexpr uint64_t kBoxed = 0xffffffff00000000ull;  // a NaN-boxed single's upper half
+
+// The result of an inline F/D op (kind `op`) in xmm0 goes to rax (NaN-boxed for
+// a single) when it cannot have raised more than NX and NX is accrued already;
+// else to `slow`. Its exponent field tells: sums never underflow, so only
+// all-ones (inf, NaN) is out; products, quotients and fused results must also
+// stay clear of the lowest binade (fp.h, plain_result); a square root of a
+// positive finite number raises at most NX.
+void Emitter::fp_result(Opcode op, bool single, const Label& slow) {
+    const int man = single ? 23 : 52;
+    const unsigned exp_max = single ? 0xff : 0x7ff;
+    if (single)
+        movd(eax, xmm0);
+    else
+        movq(rax, xmm0);
+    if (op != Opcode::FSqrt) {
+        mov(rcx, rax);
+        shr(rcx, man);
+        and_(ecx, exp_max);
+        if (op == Opcode::FAdd || op == Opcode::FSub) {
+            cmp(ecx, exp_max);
+            je(slow, T_NEAR);
+        } else {
+            sub(ecx, 2);
+            cmp(ecx, exp_max - 2);
+            jae(slow, T_NEAR);
+        }
+    }
+    test(byte[rbx + static_cast<int>(offsetof(riscv::Cpu, fflags))], 1);
+    jz(slow, T_NEAR);
+    if (single) {
+        mov(rdx, kBoxed);
+        or_(rax, rdx);
+    }
+}
 
 // Fused multiply-add, one rounding (FMA3), with mul's fast-path conditions: the
 // result's exponent clear of both ends of the range (no overflow, underflow,
@@ -539,24 +546,7 @@ void Emitter::fp_fma(Value k) {
         single ? vfnmadd213ss(xmm0, xmm1, xmm2) : vfnmadd213sd(xmm0, xmm1, xmm2);
     else  // fnmadd: -(a*b) - c
         single ? vfnmsub213ss(xmm0, xmm1, xmm2) : vfnmsub213sd(xmm0, xmm1, xmm2);
-    const int man = single ? 23 : 52;
-    const unsigned exp_max = single ? 0xff : 0x7ff;
-    if (single)
-        movd(eax, xmm0);
-    else
-        movq(rax, xmm0);
-    mov(rcx, rax);
-    shr(rcx, man);
-    and_(ecx, exp_max);
-    sub(ecx, 2);
-    cmp(ecx, exp_max - 2);
-    jae(sp.slow, T_NEAR);
-    test(byte[rbx + static_cast<int>(offsetof(riscv::Cpu, fflags))], 1);
-    jz(sp.slow, T_NEAR);
-    if (single) {
-        mov(rdx, kBoxed);
-        or_(rax, rdx);
-    }
+    fp_result(in.op, single, sp.slow);
     L(sp.back);
     put(k, rax);
 }

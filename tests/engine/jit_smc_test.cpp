@@ -38,9 +38,9 @@ Outcome run_to_ecall(const Image& img, const Config& c) {
 }
 
 // A function at kCode + 0x400 ("addi a0, x0, K; ret") is called 5 times through
-// jalr (indirect entries: hot for tiering), then rewritten with the next K and
-// fence.i, 60 times.
-TEST(JitSmc, RewrittenFunctionIsRecompiled) {
+// jalr (indirect entries: hot for tiering), then rewritten with the next K (and
+// fence.i when `fence`), 60 times; s3 sums what the calls return.
+Image rewriting_program(bool fence) {
     constexpr int32_t kF = 0x400;
     constexpr unsigned kS5 = 21;
     Asm a;
@@ -53,12 +53,16 @@ TEST(JitSmc, RewrittenFunctionIsRecompiled) {
     a.addi(kS5, kS5, -1).bne(kS5, 0, calls - a.here());
     a.slli(kT0, kS1, 20).emit(Asm::r(0x33, 6, 0, kT0, kT0, kT1));  // or t0, t0, t1
     a.sw(kT0, kS2, kF);
-    a.fence_i();
+    if (fence) a.fence_i();
     a.addi(kS1, kS1, -1).bne(kS1, 0, loop - a.here());
     a.ecall();
     while (a.here() < kF) a.emit(0x13);  // nop up to the function
     a.addi(kA0, 0, 0).jalr(0, kRa, 0);
-    const Image img = writable(a);
+    return writable(a);
+}
+
+TEST(JitSmc, RewrittenFunctionIsRecompiled) {
+    const Image img = rewriting_program(true);
     const Outcome ref = run_to_ecall(img, interp_config());
     ASSERT_EQ(ref.stop.reason, StopReason::Ecall);
     EXPECT_EQ(ref.cpu.x[kS3], 5u * 1829u);  // 5 * (0 + 60 + 59 + ... + 2)
@@ -101,23 +105,7 @@ TEST(JitSmc, LoopPatchesItsOwnInstruction) {
 // translated from, and the next call (an indirect jump, where every engine looks
 // at exit requests) runs the new instruction. No stop reaches the caller.
 TEST(JitSmc, StoreWithoutFenceIIsSeenByTheNextCall) {
-    constexpr int32_t kF = 0x400;
-    constexpr unsigned kS5 = 21;
-    Asm a;
-    a.li(kS1, 60).li(kS2, static_cast<int64_t>(kCode)).li(kT1, 0x513).addi(kS3, 0, 0);
-    const int32_t loop = a.here();
-    a.addi(kS5, 0, 5);
-    const int32_t calls = a.here();
-    a.jalr(kRa, kS2, kF);
-    a.add(kS3, kS3, kA0);
-    a.addi(kS5, kS5, -1).bne(kS5, 0, calls - a.here());
-    a.slli(kT0, kS1, 20).emit(Asm::r(0x33, 6, 0, kT0, kT0, kT1));  // or t0, t0, t1
-    a.sw(kT0, kS2, kF);
-    a.addi(kS1, kS1, -1).bne(kS1, 0, loop - a.here());
-    a.ecall();
-    while (a.here() < kF) a.emit(0x13);
-    a.addi(kA0, 0, 0).jalr(0, kRa, 0);
-    const Image img = writable(a);
+    const Image img = rewriting_program(false);
     std::vector<Config> all = configs();
     all.insert(all.begin(), interp_config());
     for (const Config& c : all) {
