@@ -382,9 +382,31 @@ void SysInterpreter::apply_effects() {
     if (e & riscv::PrivState::kCodeFlush) flush_code();
 }
 
+// Only Sstc's timer makes interrupts depend on the time, and run() looks at
+// interrupts after every CSR write and trap: Linux sets and clears sstatus.SUM
+// around each user copy (twice per page a read from /dev/zero clears), and a
+// clock read costs ~60 ns in a VM, as much as the rest of that round trip. So a
+// read serves the checks of the next few thousand instructions (microseconds;
+// a compiled loop without CSR writes sees the timer only at the next 1 ms tick
+// anyway); each entry into run() (after a tick, a device or a WFI sleep) reads
+// afresh.
+uint64_t SysInterpreter::irq_time() {
+    constexpr uint64_t kReuseInsns = 4096;
+    constexpr unsigned kReuseChecks = 64;
+    if (!ps_.interrupts_need_time()) return 0;
+    if (irq_time_uses_ >= kReuseChecks || cpu_.instret - irq_time_instret_ >= kReuseInsns) {
+        irq_time_ = time();
+        irq_time_instret_ = cpu_.instret;
+        irq_time_uses_ = 0;
+    }
+    ++irq_time_uses_;
+    return irq_time_;
+}
+
 HartStop SysInterpreter::run() {
+    irq_time_uses_ = ~0u;
     while (true) {
-        if (const uint64_t irq = ps_.pending_interrupt(time())) {
+        if (const uint64_t irq = ps_.pending_interrupt(irq_time())) {
             cpu_.pc = ps_.take_trap(cpu_, irq, 0);
             new_fetch_epoch();
             ++stats_.interrupts;
@@ -405,6 +427,7 @@ HartStop SysInterpreter::run() {
             case Stop::Watch: return HartStop::Watch;
             case Stop::Wfi:
                 if (!ps_.wfi_wakeup(time())) return HartStop::Wfi;
+                irq_time_uses_ = ~0u;
                 break;
             case Stop::Exit:
                 std::atomic_ref<uint8_t>(cpu_.exit_request).store(0, std::memory_order_relaxed);
@@ -440,6 +463,10 @@ SysInterpreter::Result SysInterpreter::execute() {
     // Per-vCPU plain counter; the slow path counts misses.
     uint64_t& tlb_hits = mmu_.data_tlb().stats().hits;
 
+    // The clock only for the CSRs that show it.
+    auto csr_time = [this](uint32_t csr) {
+        return riscv::PrivState::csr_reads_time(csr) ? time() : 0;
+    };
     auto exit_requested = [&cpu] {
         return std::atomic_ref<uint8_t>(cpu.exit_request).load(std::memory_order_relaxed) != 0;
     };
@@ -504,19 +531,19 @@ SysInterpreter::Result SysInterpreter::execute() {
 #define FS(r) fp::unbox(f[r])
 // Zicsr with privilege rules; any write may change what later code relies on
 // (privilege, translation, interrupt enables), so the block ends after it.
-#define CSR_OP(write_value, writes)                                \
-    do {                                                           \
-        uint64_t old;                                              \
-        const uint32_t csr = static_cast<uint32_t>(i->imm);        \
-        if (!ps_.csr_read(cpu, csr, time(), old)) RAISE_ILLEGAL(); \
-        if (writes) {                                              \
-            const uint64_t nv = (write_value);                     \
-            if (!ps_.csr_write(cpu, csr, nv)) RAISE_ILLEGAL();     \
-            RD = old;                                              \
-            FINISH(Continue);                                      \
-        }                                                          \
-        RD = old;                                                  \
-        FINISH(Continue);                                          \
+#define CSR_OP(write_value, writes)                                       \
+    do {                                                                  \
+        uint64_t old;                                                     \
+        const uint32_t csr = static_cast<uint32_t>(i->imm);               \
+        if (!ps_.csr_read(cpu, csr, csr_time(csr), old)) RAISE_ILLEGAL(); \
+        if (writes) {                                                     \
+            const uint64_t nv = (write_value);                            \
+            if (!ps_.csr_write(cpu, csr, nv)) RAISE_ILLEGAL();            \
+            RD = old;                                                     \
+            FINISH(Continue);                                             \
+        }                                                                 \
+        RD = old;                                                         \
+        FINISH(Continue);                                                 \
     } while (0)
 // An AMO on a page of decoded code makes that code stale (the block goes on:
 // an AMO rewriting the instructions after it is not worth a stop).
