@@ -41,6 +41,7 @@ Result<void> Jit::init() {
     ctx_.has_popcnt = host.has(Xbyak::util::Cpu::tPOPCNT);
     ctx_.has_lzcnt = host.has(Xbyak::util::Cpu::tLZCNT);
     ctx_.has_bmi1 = host.has(Xbyak::util::Cpu::tBMI1);
+    ctx_.has_bmi2 = host.has(Xbyak::util::Cpu::tBMI2);
     ctx_.jump_cache = jump_cache_.get();
     ctx_.fault_exit = &fault_exit_;
     ctx_.stop_exit = &stop_exit_;

@@ -76,6 +76,7 @@ struct BackendContext {
     bool has_popcnt = true;
     bool has_lzcnt = true;
     bool has_bmi1 = true;
+    bool has_bmi2 = true;
 };
 
 struct JumpCacheEntry {
