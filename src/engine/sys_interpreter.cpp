@@ -455,6 +455,12 @@ SysInterpreter::Result SysInterpreter::execute() {
     {
         Block* first = find_block(cpu.pc, fault);
         if (!first) return {Stop::Trap, fault.cause, fault.tval};
+        // Counted like any other entry: code reached only here (after a CSR
+        // write, a trap or an interrupt: Linux's user-copy bodies, its trap
+        // entry) would stay interpreted otherwise.
+        if (hot_threshold_ && !first->jit && !first->jit_failed &&
+            ++first->exec_count >= hot_threshold_)
+            compile(first);
         i = first->insns;
     }
     uint64_t next_pc = 0;
