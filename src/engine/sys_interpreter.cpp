@@ -448,7 +448,8 @@ SysInterpreter::Result SysInterpreter::execute() {
     riscv::Cpu& cpu = cpu_;
     uint64_t* const x = cpu.x;
     uint64_t* const f = cpu.f;
-    const mem::TlbEntry* const dtlb = mmu_.data_tlb().data();
+    // Reloaded after CSR writes: sstatus.SUM and mstatus.MPRV select another TLB.
+    const mem::TlbEntry* dtlb = mmu_.data_tlb().data();
     riscv::Fault& fault = fault_;
 
     const Insn* i;
@@ -535,8 +536,11 @@ SysInterpreter::Result SysInterpreter::execute() {
     } while (0)
 #define SX(v) sem::sext32(v)
 #define FS(r) fp::unbox(f[r])
-// Zicsr with privilege rules; any write may change what later code relies on
-// (privilege, translation, interrupt enables), so the block ends after it.
+// Zicsr with privilege rules. A CSR instruction ends its block; a write whose
+// effects the engine must apply (translation, interrupts, code) leaves to
+// run(), anything else goes on to the next block here, with the data TLB that
+// sstatus.SUM or mstatus.MPRV may have changed (Linux flips SUM around every
+// user copy).
 #define CSR_OP(write_value, writes)                                       \
     do {                                                                  \
         uint64_t old;                                                     \
@@ -546,10 +550,12 @@ SysInterpreter::Result SysInterpreter::execute() {
             const uint64_t nv = (write_value);                            \
             if (!ps_.csr_write(cpu, csr, nv)) RAISE_ILLEGAL();            \
             RD = old;                                                     \
-            FINISH(Continue);                                             \
+            if (ps_.has_effects()) FINISH(Continue);                      \
+            dtlb = mmu_.data_tlb().data();                                \
+            JUMP(i->pc + i->len, 1);                                      \
         }                                                                 \
         RD = old;                                                         \
-        FINISH(Continue);                                                 \
+        JUMP(i->pc + i->len, 1);                                          \
     } while (0)
 // An AMO on a page of decoded code makes that code stale (the block goes on:
 // an AMO rewriting the instructions after it is not worth a stop).

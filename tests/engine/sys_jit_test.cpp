@@ -45,6 +45,7 @@ constexpr uint64_t kNothing = 0x2000'0000;  // neither RAM nor a device
 
 // CSR numbers (privileged spec, "CSR Listing").
 enum : uint32_t {
+    kSstatus = 0x100,
     kStvec = 0x105,
     kSepc = 0x141,
     kScause = 0x142,
@@ -637,10 +638,12 @@ constexpr uint64_t kVaData = 0x4000'0000;  // -> kDataPa, RW
 constexpr uint64_t kVaHole = 0x4000'1000;  // not mapped
 constexpr uint64_t kVaRo = 0x4000'2000;    // -> kDataPa + 0x1000, read-only
 constexpr uint64_t kVaDev = 0x4000'3000;   // -> the device
+constexpr uint64_t kVaUser = 0x4000'4000;  // -> kUserPa, a U page (RW)
+constexpr uint64_t kUserPa = kRamBase + 0x1'8000;
 
 void map_sv39(Machine& m, bool delegate) {
     constexpr uint64_t root = kTablesPa, l1 = kTablesPa + 0x1000, l0 = kTablesPa + 0x2000;
-    constexpr uint64_t V = 1, R = 2, W = 4, X = 8, A = 0x40, D = 0x80;
+    constexpr uint64_t V = 1, R = 2, W = 4, X = 8, U = 0x10, A = 0x40, D = 0x80;
     auto pte = [](uint64_t pa, uint64_t flags) { return (pa >> 12) << 10 | flags; };
     m.put64(root + 2 * 8, pte(kRamBase, V | R | W | X | A | D));  // 1 GiB identity over RAM
     m.put64(root + 1 * 8, pte(l1, V));                            // 0x4000_0000
@@ -648,6 +651,7 @@ void map_sv39(Machine& m, bool delegate) {
     m.put64(l0 + 0 * 8, pte(kDataPa, V | R | W | A | D));
     m.put64(l0 + 2 * 8, pte(kDataPa + 0x1000, V | R | A));
     m.put64(l0 + 3 * 8, pte(kDevBase, V | R | W | A | D));
+    m.put64(l0 + 4 * 8, pte(kUserPa, V | R | W | U | A | D));
     m.csr_write(kPmpaddr0, ~0ull);  // all of memory for S (privileged spec, "PMP")
     m.csr_write(kPmpcfg0, 0x1f);    // NAPOT, RWX
     m.csr_write(kSatp, 8ull << 60 | root >> 12);
@@ -710,7 +714,48 @@ TEST(SysJit, Sv39PageFaultMidBlockInSMode) {
     }
 }
 
-// ---- (e) a compiled endless loop stops when asked -------------------------------------
+// ---- (e) sstatus.SUM flips between accesses, as around Linux's user copies ------
+
+// A CSR write that leaves the engine nothing to apply does not leave the
+// interpreter: the data TLB must follow SUM at once, both ways (a U page is
+// readable in S mode only with SUM set).
+TEST(SysJit, SumFlipsBetweenAccessesInSMode) {
+    constexpr uint32_t kSum = 1u << 18;
+    for (bool delegate : {true, false}) {
+        for (unsigned k : {1u, 40u}) {
+            SCOPED_TRACE(fmt::format("iteration {}, {}", k, delegate ? "delegated" : "to M"));
+            Asm a;
+            a.li(5, 0).li(7, kVaUser).li(20, k).li(22, 1000).li(24, 0).li(31, kSum);
+            const int32_t loop = a.here();  // entered with SUM set
+            a.addi(5, 5, 1);
+            a.ld(13, 7, 8);  // the previous iteration's store
+            a.add(24, 24, 13);
+            a.sd(5, 7, 8);
+            a.csrrc(0, kSstatus, 31);  // SUM off
+            a.sub(14, 5, 20);
+            a.emit(enc(Op::sltiu, 14, 14, 0, 1));  // x14 = (iteration == k)
+            a.beq(14, 0, 8);
+            const uint64_t fault_pc = kCodePa + a.here();
+            a.ld(15, 7, 0);            // without SUM: a load page fault
+            a.csrrs(0, kSstatus, 31);  // SUM on again
+            a.bne(5, 22, loop - a.here());
+            a.emit(encode(Op::wfi, {}));
+            Program p{a.words, [delegate](Machine& m) {
+                          map_sv39(m, delegate);
+                          m.csr_write(kSstatus, kSum);
+                      }};
+            const Outcome o = run_everywhere(p, k > 3);
+            EXPECT_EQ(o.priv, delegate ? riscv::Priv::S : riscv::Priv::M);
+            EXPECT_EQ(delegate ? o.scause : o.mcause, riscv::kExcLoadPage);
+            EXPECT_EQ(delegate ? o.sepc : o.mepc, fault_pc);
+            EXPECT_EQ(delegate ? o.stval : o.mtval, kVaUser);
+            EXPECT_EQ(o.x[5], k);
+            EXPECT_EQ(o.x[24], uint64_t{k} * (k - 1) / 2);
+        }
+    }
+}
+
+// ---- (f) a compiled endless loop stops when asked -------------------------------------
 
 TEST(SysJit, EndlessCompiledLoopStopsOnExitRequest) {
     for (const EngineCase& ec : engine_cases()) {

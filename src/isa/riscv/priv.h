@@ -88,6 +88,7 @@ class PrivState {
         kAddressSpace = 8,
     };
     uint32_t take_effects() { return std::exchange(effects_, 0u); }
+    bool has_effects() const { return effects_ != 0; }
 
     // Trap entry: saves pc/cause/tval, switches privilege per delegation, and
     // returns the new pc (vectored mode applies to interrupts).
