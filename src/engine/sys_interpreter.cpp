@@ -63,7 +63,7 @@ SysInterpreter::SysInterpreter(riscv::Cpu& cpu, riscv::PrivState& ps, riscv::Mmu
     }
     if (!fp::host_fpu_ok()) fp::reset_host_fpu();
     fetch_cache_ = std::make_unique<jit::FetchCacheEntry[]>(jit::kFetchCacheSize);
-    mmu_.set_flush_counter(&cpu_.fetch_epoch);
+    mmu_.set_fetch_key(&cpu_.fetch_epoch);
 }
 
 Block* SysInterpreter::find_block(uint64_t pc, riscv::Fault& f) {
@@ -137,7 +137,8 @@ void SysInterpreter::dma_written(void* ctx, uint64_t pa, uint64_t len) {
         if (!(w.load(std::memory_order_relaxed) & 1)) continue;
         w.fetch_and(static_cast<uint8_t>(~1u), std::memory_order_relaxed);
         std::atomic_ref<uint32_t>(self.page_gen(p)).fetch_add(1, std::memory_order_relaxed);
-        std::atomic_ref<uint64_t>(self.cpu_.fetch_epoch).fetch_add(1, std::memory_order_relaxed);
+        std::atomic_ref<uint64_t>(self.cpu_.fetch_epoch)
+            .fetch_add(riscv::Mmu::kFetchGeneration, std::memory_order_relaxed);
     }
 }
 
@@ -405,10 +406,11 @@ uint64_t SysInterpreter::irq_time() {
 
 HartStop SysInterpreter::run() {
     irq_time_uses_ = ~0u;
+    mmu_.refresh_fetch_key();  // the privilege may have been set from outside
     while (true) {
         if (const uint64_t irq = ps_.pending_interrupt(irq_time())) {
             cpu_.pc = ps_.take_trap(cpu_, irq, 0);
-            new_fetch_epoch();
+            mmu_.refresh_fetch_key();
             ++stats_.interrupts;
             apply_effects();
         }
@@ -419,7 +421,7 @@ HartStop SysInterpreter::run() {
                 XVM_LOG(kGuestErrors, "trap cause {:#x} tval {:#x} at pc {:#x}\n", r.cause, r.tval,
                         cpu_.pc);
                 cpu_.pc = ps_.take_trap(cpu_, r.cause, r.tval);
-                new_fetch_epoch();
+                mmu_.refresh_fetch_key();
                 ++stats_.traps;
                 apply_effects();
                 break;
@@ -636,7 +638,7 @@ op_ebreak:
 op_mret : {
     uint64_t pc;
     if (!ps_.mret(cpu, pc)) RAISE_ILLEGAL();
-    new_fetch_epoch();
+    mmu_.refresh_fetch_key();
     cpu.instret += i->retired;
     cpu.pc = pc;
     return Result{Stop::Continue};
@@ -644,7 +646,7 @@ op_mret : {
 op_sret : {
     uint64_t pc;
     if (!ps_.sret(cpu, pc)) RAISE_ILLEGAL();
-    new_fetch_epoch();
+    mmu_.refresh_fetch_key();
     cpu.instret += i->retired;
     cpu.pc = pc;
     return Result{Stop::Continue};

@@ -73,7 +73,7 @@ class SysInterpreter {
     Block* find_block(uint64_t pc, riscv::Fault& f);
     void remember(Block* b);
     // Code reached by virtual address may have changed: forget every such shortcut.
-    void new_fetch_epoch() { ++cpu_.fetch_epoch; }
+    void new_fetch_epoch() { mmu_.new_fetch_generation(); }
     // Compiles b if the code cache has room (it is flushed at the next block
     // build otherwise); never flushes anything itself.
     void compile(Block* b);

@@ -57,6 +57,9 @@ struct Asm {
     Asm& csrrs(unsigned rd, unsigned csr, unsigned rs1) {
         return emit(0x73 | rd << 7 | 2 << 12 | rs1 << 15 | csr << 20);
     }
+    Asm& csrrw(unsigned rd, unsigned csr, unsigned rs1) {
+        return emit(0x73 | rd << 7 | 1 << 12 | rs1 << 15 | csr << 20);
+    }
     Asm& csrrc(unsigned rd, unsigned csr, unsigned rs1) {
         return emit(0x73 | rd << 7 | 3 << 12 | rs1 << 15 | csr << 20);
     }

@@ -755,7 +755,48 @@ TEST(SysJit, SumFlipsBetweenAccessesInSMode) {
     }
 }
 
-// ---- (f) a compiled endless loop stops when asked -------------------------------------
+// ---- (f) code cached in S mode is not U mode's -----------------------------------
+
+// The engine caches virtual pc -> code per privilege and address space without
+// flushing on traps and returns: a page that S mode ran must still fault when U
+// mode jumps there (not a U page).
+TEST(SysJit, SModeCodeFaultsInUModeAfterRunningInS) {
+    Asm a;
+    a.li(20, 50).li(21, 0);
+    const int32_t loop = a.here();
+    const size_t call = a.words.size();
+    a.jal(1, 0);  // to `x`, patched below
+    a.addi(20, 20, -1);
+    a.bne(20, 0, loop - a.here());
+    const size_t load_x = a.words.size();
+    a.li(5, static_cast<int64_t>(kCodePa + 0x100));  // replaced below by x's address
+    a.csrrw(0, kSepc, 5);
+    a.emit(encode(Op::sret, {}));  // sstatus.SPP is 0: to U mode at x
+    a.emit(encode(Op::wfi, {}));
+    const int32_t x = a.here();
+    a.addi(21, 21, 1);
+    a.jalr(0, 1, 0);
+    Asm fix;
+    fix.jal(1, x - static_cast<int32_t>(call * 4));
+    a.words[call] = fix.words[0];
+    Asm li, placeholder;
+    li.li(5, static_cast<int64_t>(kCodePa + x));
+    placeholder.li(5, static_cast<int64_t>(kCodePa + 0x100));
+    ASSERT_EQ(li.words.size(), placeholder.words.size());
+    std::copy(li.words.begin(), li.words.end(), a.words.begin() + load_x);
+    Program p{a.words, [](Machine& m) {
+                  map_sv39(m, true);
+                  m.csr_write(kMedeleg, 1u << riscv::kExcInsnPage);
+              }};
+    const Outcome o = run_everywhere(p);
+    EXPECT_EQ(o.x[21], 50u);
+    EXPECT_EQ(o.priv, riscv::Priv::S);
+    EXPECT_EQ(o.scause, riscv::kExcInsnPage);
+    EXPECT_EQ(o.sepc, kCodePa + x);
+    EXPECT_EQ(o.stval, kCodePa + x);
+}
+
+// ---- (g) a compiled endless loop stops when asked -------------------------------------
 
 TEST(SysJit, EndlessCompiledLoopStopsOnExitRequest) {
     for (const EngineCase& ec : engine_cases()) {
