@@ -63,7 +63,7 @@ SysInterpreter::SysInterpreter(riscv::Cpu& cpu, riscv::PrivState& ps, riscv::Mmu
     }
     if (!fp::host_fpu_ok()) fp::reset_host_fpu();
     fetch_cache_ = std::make_unique<jit::FetchCacheEntry[]>(jit::kFetchCacheSize);
-    mmu_.set_flush_counter(&cpu_.fetch_epoch);
+    mmu_.set_fetch_key(&cpu_.fetch_epoch);
 }
 
 Block* SysInterpreter::find_block(uint64_t pc, riscv::Fault& f) {
@@ -137,7 +137,8 @@ void SysInterpreter::dma_written(void* ctx, uint64_t pa, uint64_t len) {
         if (!(w.load(std::memory_order_relaxed) & 1)) continue;
         w.fetch_and(static_cast<uint8_t>(~1u), std::memory_order_relaxed);
         std::atomic_ref<uint32_t>(self.page_gen(p)).fetch_add(1, std::memory_order_relaxed);
-        std::atomic_ref<uint64_t>(self.cpu_.fetch_epoch).fetch_add(1, std::memory_order_relaxed);
+        std::atomic_ref<uint64_t>(self.cpu_.fetch_epoch)
+            .fetch_add(riscv::Mmu::kFetchGeneration, std::memory_order_relaxed);
     }
 }
 
@@ -382,11 +383,34 @@ void SysInterpreter::apply_effects() {
     if (e & riscv::PrivState::kCodeFlush) flush_code();
 }
 
+// Only Sstc's timer makes interrupts depend on the time, and run() looks at
+// interrupts after every CSR write and trap: Linux sets and clears sstatus.SUM
+// around each user copy (twice per page a read from /dev/zero clears), and a
+// clock read costs ~60 ns in a VM, as much as the rest of that round trip. So a
+// read serves the checks of the next few thousand instructions (microseconds;
+// a compiled loop without CSR writes sees the timer only at the next 1 ms tick
+// anyway); each entry into run() (after a tick, a device or a WFI sleep) reads
+// afresh.
+uint64_t SysInterpreter::irq_time() {
+    constexpr uint64_t kReuseInsns = 4096;
+    constexpr unsigned kReuseChecks = 64;
+    if (!ps_.interrupts_need_time()) return 0;
+    if (irq_time_uses_ >= kReuseChecks || cpu_.instret - irq_time_instret_ >= kReuseInsns) {
+        irq_time_ = time();
+        irq_time_instret_ = cpu_.instret;
+        irq_time_uses_ = 0;
+    }
+    ++irq_time_uses_;
+    return irq_time_;
+}
+
 HartStop SysInterpreter::run() {
+    irq_time_uses_ = ~0u;
+    mmu_.refresh_fetch_key();  // the privilege may have been set from outside
     while (true) {
-        if (const uint64_t irq = ps_.pending_interrupt(time())) {
+        if (const uint64_t irq = ps_.pending_interrupt(irq_time())) {
             cpu_.pc = ps_.take_trap(cpu_, irq, 0);
-            new_fetch_epoch();
+            mmu_.refresh_fetch_key();
             ++stats_.interrupts;
             apply_effects();
         }
@@ -397,7 +421,7 @@ HartStop SysInterpreter::run() {
                 XVM_LOG(kGuestErrors, "trap cause {:#x} tval {:#x} at pc {:#x}\n", r.cause, r.tval,
                         cpu_.pc);
                 cpu_.pc = ps_.take_trap(cpu_, r.cause, r.tval);
-                new_fetch_epoch();
+                mmu_.refresh_fetch_key();
                 ++stats_.traps;
                 apply_effects();
                 break;
@@ -405,6 +429,7 @@ HartStop SysInterpreter::run() {
             case Stop::Watch: return HartStop::Watch;
             case Stop::Wfi:
                 if (!ps_.wfi_wakeup(time())) return HartStop::Wfi;
+                irq_time_uses_ = ~0u;
                 break;
             case Stop::Exit:
                 std::atomic_ref<uint8_t>(cpu_.exit_request).store(0, std::memory_order_relaxed);
@@ -425,13 +450,20 @@ SysInterpreter::Result SysInterpreter::execute() {
     riscv::Cpu& cpu = cpu_;
     uint64_t* const x = cpu.x;
     uint64_t* const f = cpu.f;
-    const mem::TlbEntry* const dtlb = mmu_.data_tlb().data();
+    // Reloaded after CSR writes: sstatus.SUM and mstatus.MPRV select another TLB.
+    const mem::TlbEntry* dtlb = mmu_.data_tlb().data();
     riscv::Fault& fault = fault_;
 
     const Insn* i;
     {
         Block* first = find_block(cpu.pc, fault);
         if (!first) return {Stop::Trap, fault.cause, fault.tval};
+        // Counted like any other entry: code reached only here (after a CSR
+        // write, a trap or an interrupt: Linux's user-copy bodies, its trap
+        // entry) would stay interpreted otherwise.
+        if (hot_threshold_ && !first->jit && !first->jit_failed &&
+            ++first->exec_count >= hot_threshold_)
+            compile(first);
         i = first->insns;
     }
     uint64_t next_pc = 0;
@@ -440,6 +472,10 @@ SysInterpreter::Result SysInterpreter::execute() {
     // Per-vCPU plain counter; the slow path counts misses.
     uint64_t& tlb_hits = mmu_.data_tlb().stats().hits;
 
+    // The clock only for the CSRs that show it.
+    auto csr_time = [this](uint32_t csr) {
+        return riscv::PrivState::csr_reads_time(csr) ? time() : 0;
+    };
     auto exit_requested = [&cpu] {
         return std::atomic_ref<uint8_t>(cpu.exit_request).load(std::memory_order_relaxed) != 0;
     };
@@ -502,21 +538,26 @@ SysInterpreter::Result SysInterpreter::execute() {
     } while (0)
 #define SX(v) sem::sext32(v)
 #define FS(r) fp::unbox(f[r])
-// Zicsr with privilege rules; any write may change what later code relies on
-// (privilege, translation, interrupt enables), so the block ends after it.
-#define CSR_OP(write_value, writes)                                \
-    do {                                                           \
-        uint64_t old;                                              \
-        const uint32_t csr = static_cast<uint32_t>(i->imm);        \
-        if (!ps_.csr_read(cpu, csr, time(), old)) RAISE_ILLEGAL(); \
-        if (writes) {                                              \
-            const uint64_t nv = (write_value);                     \
-            if (!ps_.csr_write(cpu, csr, nv)) RAISE_ILLEGAL();     \
-            RD = old;                                              \
-            FINISH(Continue);                                      \
-        }                                                          \
-        RD = old;                                                  \
-        FINISH(Continue);                                          \
+// Zicsr with privilege rules. A CSR instruction ends its block; a write whose
+// effects the engine must apply (translation, interrupts, code) leaves to
+// run(), anything else goes on to the next block here, with the data TLB that
+// sstatus.SUM or mstatus.MPRV may have changed (Linux flips SUM around every
+// user copy).
+#define CSR_OP(write_value, writes)                                       \
+    do {                                                                  \
+        uint64_t old;                                                     \
+        const uint32_t csr = static_cast<uint32_t>(i->imm);               \
+        if (!ps_.csr_read(cpu, csr, csr_time(csr), old)) RAISE_ILLEGAL(); \
+        if (writes) {                                                     \
+            const uint64_t nv = (write_value);                            \
+            if (!ps_.csr_write(cpu, csr, nv)) RAISE_ILLEGAL();            \
+            RD = old;                                                     \
+            if (ps_.has_effects()) FINISH(Continue);                      \
+            dtlb = mmu_.data_tlb().data();                                \
+            JUMP(i->pc + i->len, 1);                                      \
+        }                                                                 \
+        RD = old;                                                         \
+        JUMP(i->pc + i->len, 1);                                          \
     } while (0)
 // An AMO on a page of decoded code makes that code stale (the block goes on:
 // an AMO rewriting the instructions after it is not worth a stop).
@@ -597,7 +638,7 @@ op_ebreak:
 op_mret : {
     uint64_t pc;
     if (!ps_.mret(cpu, pc)) RAISE_ILLEGAL();
-    new_fetch_epoch();
+    mmu_.refresh_fetch_key();
     cpu.instret += i->retired;
     cpu.pc = pc;
     return Result{Stop::Continue};
@@ -605,7 +646,7 @@ op_mret : {
 op_sret : {
     uint64_t pc;
     if (!ps_.sret(cpu, pc)) RAISE_ILLEGAL();
-    new_fetch_epoch();
+    mmu_.refresh_fetch_key();
     cpu.instret += i->retired;
     cpu.pc = pc;
     return Result{Stop::Continue};

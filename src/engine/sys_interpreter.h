@@ -73,7 +73,7 @@ class SysInterpreter {
     Block* find_block(uint64_t pc, riscv::Fault& f);
     void remember(Block* b);
     // Code reached by virtual address may have changed: forget every such shortcut.
-    void new_fetch_epoch() { ++cpu_.fetch_epoch; }
+    void new_fetch_epoch() { mmu_.new_fetch_generation(); }
     // Compiles b if the code cache has room (it is flushed at the next block
     // build otherwise); never flushes anything itself.
     void compile(Block* b);
@@ -87,6 +87,9 @@ class SysInterpreter {
     // A store hit a watched page: its decoded blocks become stale.
     bool code_written(uint64_t pa);
     uint64_t time() const { return time_(time_ctx_); }
+    // The time run()'s interrupt check compares with Sstc's stimecmp: a clock
+    // read reused for a while (see the definition).
+    uint64_t irq_time();
     uint32_t bits_at(uint64_t pc);
     void apply_effects();
     void mark_code(uint64_t pa);
@@ -116,6 +119,10 @@ class SysInterpreter {
     bool interpret_next_ = false;             // run_compiled's `next` must run interpreted
     uint64_t code_epoch_ = 0;                 // bumped by every flush_code()
     std::unique_ptr<jit::FetchCacheEntry[]> fetch_cache_;
+    // irq_time's last clock read, the instret it was read at and the checks
+    // that used it since (the cache is empty when irq_time_uses_ is at its limit).
+    uint64_t irq_time_ = 0, irq_time_instret_ = 0;
+    unsigned irq_time_uses_ = ~0u;
 };
 
 }  // namespace xvm::engine

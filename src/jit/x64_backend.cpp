@@ -176,8 +176,11 @@ class Emitter : public CodeGenerator {
         Value k;
         Label slow, back;
         int32_t saved[kNumAlloc];  // value held by each caller-saved register live across it, or -1
-        int8_t value_reg = -1;     // store: kAlloc index of the value, -1 = rcx
-        int8_t dest_reg = -1;      // load: kAlloc index of the result, -1 = rax
+        Reg64 addr;                // the guest address, kept by the hit path
+        int8_t value_reg = -1;     // store: kAlloc index of the value, -1 = rcx or value_imm
+        bool value_is_imm = false;
+        int64_t value_imm = 0;
+        int8_t dest_reg = -1;  // load: kAlloc index of the result, -1 = rax
     };
     std::vector<std::unique_ptr<SlowPath>> slow_paths_;
     std::vector<std::pair<Value, std::unique_ptr<Label>>> guard_fails_;
@@ -202,7 +205,11 @@ class Emitter : public CodeGenerator {
     void load_loc(const Reg64& dst, const Loc& l, Value v);
     void call_helper(const ir::Inst& in, const Loc* args, const Value* argv, unsigned nargs);
     void tlb_load(Value k);
-    void tlb_store(Value k, const Reg64& v);
+    void tlb_store(Value k);
+    // The inline hit test of a soft-TLB access of `size` bytes at `addr`: jumps
+    // to `miss` unless the entry's tag at offset `tag` matches; on a hit, rdx
+    // holds the entry's addend (clobbers rdx and r13, keeps addr).
+    void tlb_lookup(const Reg64& addr, unsigned size, int tag, Label& miss);
     // The caller-saved registers whose values outlive op k: saved[r] = the value
     // register r holds, or -1. An out-of-line call saves and restores them.
     void live_caller_saved(Value k, int32_t (&saved)[kNumAlloc]) const;
@@ -271,59 +278,92 @@ unsigned access_size(Opcode op) {
     }
 }
 
-// Guest address in rax. Hit: the value in dest(k). The key keeps the address's
-// low bits below the access size, so a misaligned access never matches a tag.
+// The entry of va is ((va >> 12) & (kSize - 1)) * 32 = (va >> 7) & kIndexMask;
+// the tag must equal va & (~0xfff | (size - 1)), so a misaligned access never
+// hits (tlb.h). rorx (BMI2) shifts a copy in one instruction: the bits it
+// rotates into the top of the word lie outside the mask.
+void Emitter::tlb_lookup(const Reg64& addr, unsigned size, int tag, Label& miss) {
+    if (ctx_.has_bmi2) {
+        rorx(edx, addr.cvt32(), tlb::kIndexShift);
+    } else {
+        mov(edx, addr.cvt32());
+        shr(edx, tlb::kIndexShift);
+    }
+    and_(edx, tlb::kIndexMask);
+    mov(r13, addr);
+    and_(r13, static_cast<uint32_t>(-4096 + static_cast<int>(size - 1)));
+    cmp(r13, qword[r12 + rdx + tag]);
+    jne(miss, T_NEAR);
+    mov(rdx, qword[r12 + rdx + tlb::kAddend]);
+}
+
+// The guest address stays where it is when it has a register (rax otherwise);
+// hit: the value in dest(k).
 void Emitter::tlb_load(Value k) {
     const ir::Inst& in = b_.insts[k];
     const unsigned size = access_size(in.op);
     auto sp = std::make_unique<SlowPath>();
     sp->k = k;
     live_caller_saved(k, sp->saved);
-    mov(ecx, eax);
-    shr(ecx, tlb::kIndexShift);
-    and_(ecx, tlb::kIndexMask);
-    mov(rdx, rax);
-    and_(rdx, static_cast<uint32_t>(-4096 + static_cast<int>(size - 1)));
-    cmp(rdx, qword[r12 + rcx + tlb::kTagRead]);
-    jne(sp->slow, T_NEAR);
-    add(rax, qword[r12 + rcx + tlb::kAddend]);
+    const Loc& a = loc_[in.args[0]];
+    sp->addr = a.kind == Loc::Reg ? kAlloc[a.reg] : rax;
+    if (a.kind != Loc::Reg) load(rax, in.args[0]);
+    tlb_lookup(sp->addr, size, tlb::kTagRead, sp->slow);
     const Reg64 d = dest(k);
     if (loc_[k].kind == Loc::Reg) sp->dest_reg = loc_[k].reg;
+    const RegExp host = sp->addr + rdx;
     switch (in.op) {
-        case Opcode::Load8S: movsx(d, byte[rax]); break;
-        case Opcode::Load8U: movzx(d.cvt32(), byte[rax]); break;
-        case Opcode::Load16S: movsx(d, word[rax]); break;
-        case Opcode::Load16U: movzx(d.cvt32(), word[rax]); break;
-        case Opcode::Load32S: movsxd(d, dword[rax]); break;
-        case Opcode::Load32U: mov(d.cvt32(), dword[rax]); break;
-        default: mov(d, qword[rax]); break;
+        case Opcode::Load8S: movsx(d, byte[host]); break;
+        case Opcode::Load8U: movzx(d.cvt32(), byte[host]); break;
+        case Opcode::Load16S: movsx(d, word[host]); break;
+        case Opcode::Load16U: movzx(d.cvt32(), word[host]); break;
+        case Opcode::Load32S: movsxd(d, dword[host]); break;
+        case Opcode::Load32U: mov(d.cvt32(), dword[host]); break;
+        default: mov(d, qword[host]); break;
     }
     L(sp->back);
     slow_paths_.push_back(std::move(sp));
 }
 
-// Guest address in rax, value in v (an allocated register or rcx).
-void Emitter::tlb_store(Value k, const Reg64& v) {
+// Address as for loads; the value from its register, as an immediate when it is
+// a constant that fits, else through rcx.
+void Emitter::tlb_store(Value k) {
     const ir::Inst& in = b_.insts[k];
     const unsigned size = access_size(in.op);
     auto sp = std::make_unique<SlowPath>();
     sp->k = k;
     live_caller_saved(k, sp->saved);
-    for (int r = 0; r < kNumAlloc; ++r)
-        if (kAlloc[r].getIdx() == v.getIdx()) sp->value_reg = static_cast<int8_t>(r);
-    mov(edx, eax);
-    shr(edx, tlb::kIndexShift);
-    and_(edx, tlb::kIndexMask);
-    mov(r13, rax);
-    and_(r13, static_cast<uint32_t>(-4096 + static_cast<int>(size - 1)));
-    cmp(r13, qword[r12 + rdx + tlb::kTagWrite]);
-    jne(sp->slow, T_NEAR);
-    add(rax, qword[r12 + rdx + tlb::kAddend]);
-    switch (size) {
-        case 1: mov(byte[rax], v.cvt8()); break;
-        case 2: mov(word[rax], v.cvt16()); break;
-        case 4: mov(dword[rax], v.cvt32()); break;
-        default: mov(qword[rax], v); break;
+    const Loc& a = loc_[in.args[0]];
+    sp->addr = a.kind == Loc::Reg ? kAlloc[a.reg] : rax;
+    if (a.kind != Loc::Reg) load(rax, in.args[0]);
+    const Loc& v = loc_[in.args[1]];
+    Reg64 value = rcx;
+    if (v.kind == Loc::Reg) {
+        sp->value_reg = v.reg;
+        value = kAlloc[v.reg];
+    } else if (v.kind == Loc::Const && fits_i32(v.imm)) {
+        sp->value_is_imm = true;
+        sp->value_imm = v.imm;
+    } else {
+        load(rcx, in.args[1]);
+    }
+    tlb_lookup(sp->addr, size, tlb::kTagWrite, sp->slow);
+    const RegExp host = sp->addr + rdx;
+    if (sp->value_is_imm) {
+        const auto imm = static_cast<uint32_t>(sp->value_imm);
+        switch (size) {
+            case 1: mov(byte[host], imm & 0xff); break;
+            case 2: mov(word[host], imm & 0xffff); break;
+            case 4: mov(dword[host], imm); break;
+            default: mov(qword[host], static_cast<uint64_t>(sp->value_imm)); break;
+        }
+    } else {
+        switch (size) {
+            case 1: mov(byte[host], value.cvt8()); break;
+            case 2: mov(word[host], value.cvt16()); break;
+            case 4: mov(dword[host], value.cvt32()); break;
+            default: mov(qword[host], value); break;
+        }
     }
     L(sp->back);
     slow_paths_.push_back(std::move(sp));
@@ -764,17 +804,22 @@ void Emitter::emit_slow_paths() {
         const unsigned size = access_size(in.op);
         L(sp->slow);
         save_regs(sp->saved);
+        // Arguments (rdi, rsi, rdx, rcx) in an order that reads each register
+        // before it is overwritten: the address and value may be in rsi or rdi.
         if (is_load) {
             const bool sign =
                 in.op == Opcode::Load8S || in.op == Opcode::Load16S || in.op == Opcode::Load32S;
-            mov(rsi, rax);
+            if (sp->addr.getIdx() != rsi.getIdx()) mov(rsi, sp->addr);
             mov(edx, size | (sign ? 0x100u : 0u));
             mov(rdi, reinterpret_cast<uint64_t>(ctx_.slow_ctx));
             mov(rax, reinterpret_cast<uint64_t>(ctx_.slow_load));
             CodeGenerator::call(rax);
         } else {
-            mov(rdx, sp->value_reg >= 0 ? kAlloc[sp->value_reg] : rcx);
-            mov(rsi, rax);
+            if (sp->value_is_imm)
+                mov(rdx, sp->value_imm);
+            else
+                mov(rdx, sp->value_reg >= 0 ? kAlloc[sp->value_reg] : rcx);
+            if (sp->addr.getIdx() != rsi.getIdx()) mov(rsi, sp->addr);
             mov(ecx, size);
             mov(rdi, reinterpret_cast<uint64_t>(ctx_.slow_ctx));
             mov(rax, reinterpret_cast<uint64_t>(ctx_.slow_store));
@@ -1447,7 +1492,6 @@ void Emitter::emit_inst(Value k) {
         case Opcode::Load32U:
         case Opcode::Load64: {
             if (ctx_.memory == MemoryMode::SoftTlb) {
-                load(rax, in.args[0]);
                 tlb_load(k);
                 put(k, dest(k));
                 return;
@@ -1471,6 +1515,10 @@ void Emitter::emit_inst(Value k) {
         case Opcode::Store16:
         case Opcode::Store32:
         case Opcode::Store64: {
+            if (ctx_.memory == MemoryMode::SoftTlb) {
+                tlb_store(k);
+                return;
+            }
             Reg64 v = rcx;
             if (loc_[in.args[1]].kind == Loc::Reg)
                 v = kAlloc[loc_[in.args[1]].reg];
@@ -1478,11 +1526,6 @@ void Emitter::emit_inst(Value k) {
                 load(rcx, in.args[1]);
             else
                 mov(rcx, rax);
-            if (ctx_.memory == MemoryMode::SoftTlb) {
-                load(rax, in.args[0]);
-                tlb_store(k, v);
-                return;
-            }
             mask_address(in.args[0]);
             switch (in.op) {
                 case Opcode::Store8: mov(byte[r12 + rax], v.cvt8()); break;

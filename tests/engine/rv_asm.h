@@ -57,6 +57,12 @@ struct Asm {
     Asm& csrrs(unsigned rd, unsigned csr, unsigned rs1) {
         return emit(0x73 | rd << 7 | 2 << 12 | rs1 << 15 | csr << 20);
     }
+    Asm& csrrw(unsigned rd, unsigned csr, unsigned rs1) {
+        return emit(0x73 | rd << 7 | 1 << 12 | rs1 << 15 | csr << 20);
+    }
+    Asm& csrrc(unsigned rd, unsigned csr, unsigned rs1) {
+        return emit(0x73 | rd << 7 | 3 << 12 | rs1 << 15 | csr << 20);
+    }
     Asm& ecall() { return emit(0x73); }
     Asm& ebreak() { return emit(0x00100073); }
     Asm& fence_i() { return emit(0x100f); }

@@ -45,6 +45,7 @@ constexpr uint64_t kNothing = 0x2000'0000;  // neither RAM nor a device
 
 // CSR numbers (privileged spec, "CSR Listing").
 enum : uint32_t {
+    kSstatus = 0x100,
     kStvec = 0x105,
     kSepc = 0x141,
     kScause = 0x142,
@@ -217,6 +218,7 @@ struct Outcome {
     std::vector<uint8_t> ram;
     std::vector<Access> log;
     uint64_t jit_entries = 0, blocks_compiled = 0;
+    uint64_t not_compilable = 0;  // blocks the JIT refused (none of these tests has any)
 };
 
 struct Program {
@@ -262,7 +264,10 @@ Outcome run_program(const Program& p, const EngineCase& ec) {
     o.ram.assign(m.ram->host(kRamBase), m.ram->host(kRamBase) + kRamSize);
     o.log = m.dev.log;
     o.jit_entries = m.hart->stats().jit_entries;
-    if (m.hart->jit()) o.blocks_compiled = m.hart->jit()->stats().blocks_compiled;
+    if (m.hart->jit()) {
+        o.blocks_compiled = m.hart->jit()->stats().blocks_compiled;
+        o.not_compilable = m.hart->jit()->stats().not_compilable;
+    }
     return o;
 }
 
@@ -319,6 +324,7 @@ Outcome run_everywhere(const Program& p, bool hot = true) {
         const Outcome o = run_program(p, cases[k]);
         EXPECT_FALSE(o.timed_out) << cases[k].name << ": timed out";
         EXPECT_EQ(compare(ref, o), "") << cases[k].name << " differs from interp";
+        EXPECT_EQ(o.not_compilable, 0u) << cases[k].name;
         if (hot || cases[k].opts.kind == engine::EngineKind::Jit) {
             EXPECT_GT(o.blocks_compiled, 0u) << cases[k].name;
             EXPECT_GT(o.jit_entries, 0u) << cases[k].name;
@@ -364,6 +370,7 @@ enum : unsigned {
     kRegDev = 8,
     kRegValue = 9,
     kRegSum = 10,
+    kRegConst = 11,
     kRegMul = 28,
     kRegHotEdge = 29,
     kRegPage = 30,
@@ -371,7 +378,10 @@ enum : unsigned {
 };
 constexpr unsigned kLoadRegs = 16;  // x12..x27 receive loads
 
-Program random_mem_program(uint32_t seed, unsigned iterations, unsigned ops) {
+// With `const_stores`, stores also write x0 and constants set just before them
+// (small ones the backend stores as immediates, and large ones).
+Program random_mem_program(uint32_t seed, unsigned iterations, unsigned ops,
+                           bool const_stores = false) {
     std::mt19937 rng(seed);
     auto pick = [&rng](unsigned n) { return static_cast<unsigned>(rng() % n); };
     Asm a;
@@ -381,7 +391,21 @@ Program random_mem_program(uint32_t seed, unsigned iterations, unsigned ops) {
     const int32_t loop = a.here();
     for (unsigned k = 0; k < ops; ++k) {
         const MemOp& m = kMemOps[pick(std::size(kMemOps))];
-        const unsigned reg = m.store ? kRegValue : 12 + pick(kLoadRegs);
+        unsigned reg = m.store ? kRegValue : 12 + pick(kLoadRegs);
+        if (m.store && const_stores) {
+            switch (pick(4)) {
+                case 0: reg = 0; break;
+                case 1:
+                    a.addi(kRegConst, 0, static_cast<int32_t>(pick(4096)) - 2048);
+                    reg = kRegConst;
+                    break;
+                case 2:
+                    a.li(kRegConst, static_cast<int64_t>(uint64_t{rng()} << 32 | rng()));
+                    reg = kRegConst;
+                    break;
+                default: break;
+            }
+        }
         unsigned base;
         int32_t off;
         auto misaligned = [&](int32_t span) {
@@ -443,6 +467,18 @@ TEST(SysJit, RandomLoadsAndStoresAgree) {
     for (uint32_t seed = 1; seed <= 8; ++seed) {
         SCOPED_TRACE(fmt::format("seed {}", seed));
         const Outcome o = run_everywhere(random_mem_program(seed, 100, 24 + seed * 4));
+        EXPECT_EQ(o.traps, 0u);
+        EXPECT_EQ(o.x[kRegCount], 0u);
+        EXPECT_GE(o.log.size(), 100u) << "the device was hardly used";
+    }
+}
+
+// Stores of x0 and of constants: the backend writes those as immediates on the
+// inline path and passes them to the slow path (MMIO, misaligned, page-crossing).
+TEST(SysJit, RandomConstantStoresAgree) {
+    for (uint32_t seed = 1; seed <= 6; ++seed) {
+        SCOPED_TRACE(fmt::format("seed {}", seed));
+        const Outcome o = run_everywhere(random_mem_program(seed, 100, 16 + seed * 3, true));
         EXPECT_EQ(o.traps, 0u);
         EXPECT_EQ(o.x[kRegCount], 0u);
         EXPECT_GE(o.log.size(), 100u) << "the device was hardly used";
@@ -605,10 +641,12 @@ constexpr uint64_t kVaData = 0x4000'0000;  // -> kDataPa, RW
 constexpr uint64_t kVaHole = 0x4000'1000;  // not mapped
 constexpr uint64_t kVaRo = 0x4000'2000;    // -> kDataPa + 0x1000, read-only
 constexpr uint64_t kVaDev = 0x4000'3000;   // -> the device
+constexpr uint64_t kVaUser = 0x4000'4000;  // -> kUserPa, a U page (RW)
+constexpr uint64_t kUserPa = kRamBase + 0x1'8000;
 
 void map_sv39(Machine& m, bool delegate) {
     constexpr uint64_t root = kTablesPa, l1 = kTablesPa + 0x1000, l0 = kTablesPa + 0x2000;
-    constexpr uint64_t V = 1, R = 2, W = 4, X = 8, A = 0x40, D = 0x80;
+    constexpr uint64_t V = 1, R = 2, W = 4, X = 8, U = 0x10, A = 0x40, D = 0x80;
     auto pte = [](uint64_t pa, uint64_t flags) { return (pa >> 12) << 10 | flags; };
     m.put64(root + 2 * 8, pte(kRamBase, V | R | W | X | A | D));  // 1 GiB identity over RAM
     m.put64(root + 1 * 8, pte(l1, V));                            // 0x4000_0000
@@ -616,6 +654,7 @@ void map_sv39(Machine& m, bool delegate) {
     m.put64(l0 + 0 * 8, pte(kDataPa, V | R | W | A | D));
     m.put64(l0 + 2 * 8, pte(kDataPa + 0x1000, V | R | A));
     m.put64(l0 + 3 * 8, pte(kDevBase, V | R | W | A | D));
+    m.put64(l0 + 4 * 8, pte(kUserPa, V | R | W | U | A | D));
     m.csr_write(kPmpaddr0, ~0ull);  // all of memory for S (privileged spec, "PMP")
     m.csr_write(kPmpcfg0, 0x1f);    // NAPOT, RWX
     m.csr_write(kSatp, 8ull << 60 | root >> 12);
@@ -678,7 +717,89 @@ TEST(SysJit, Sv39PageFaultMidBlockInSMode) {
     }
 }
 
-// ---- (e) a compiled endless loop stops when asked -------------------------------------
+// ---- (e) sstatus.SUM flips between accesses, as around Linux's user copies ------
+
+// A CSR write that leaves the engine nothing to apply does not leave the
+// interpreter: the data TLB must follow SUM at once, both ways (a U page is
+// readable in S mode only with SUM set).
+TEST(SysJit, SumFlipsBetweenAccessesInSMode) {
+    constexpr uint32_t kSum = 1u << 18;
+    for (bool delegate : {true, false}) {
+        for (unsigned k : {1u, 40u}) {
+            SCOPED_TRACE(fmt::format("iteration {}, {}", k, delegate ? "delegated" : "to M"));
+            Asm a;
+            a.li(5, 0).li(7, kVaUser).li(20, k).li(22, 1000).li(24, 0).li(31, kSum);
+            const int32_t loop = a.here();  // entered with SUM set
+            a.addi(5, 5, 1);
+            a.ld(13, 7, 8);  // the previous iteration's store
+            a.add(24, 24, 13);
+            a.sd(5, 7, 8);
+            a.csrrc(0, kSstatus, 31);  // SUM off
+            a.sub(14, 5, 20);
+            a.emit(enc(Op::sltiu, 14, 14, 0, 1));  // x14 = (iteration == k)
+            a.beq(14, 0, 8);
+            const uint64_t fault_pc = kCodePa + a.here();
+            a.ld(15, 7, 0);            // without SUM: a load page fault
+            a.csrrs(0, kSstatus, 31);  // SUM on again
+            a.bne(5, 22, loop - a.here());
+            a.emit(encode(Op::wfi, {}));
+            Program p{a.words, [delegate](Machine& m) {
+                          map_sv39(m, delegate);
+                          m.csr_write(kSstatus, kSum);
+                      }};
+            const Outcome o = run_everywhere(p, k > 3);
+            EXPECT_EQ(o.priv, delegate ? riscv::Priv::S : riscv::Priv::M);
+            EXPECT_EQ(delegate ? o.scause : o.mcause, riscv::kExcLoadPage);
+            EXPECT_EQ(delegate ? o.sepc : o.mepc, fault_pc);
+            EXPECT_EQ(delegate ? o.stval : o.mtval, kVaUser);
+            EXPECT_EQ(o.x[5], k);
+            EXPECT_EQ(o.x[24], uint64_t{k} * (k - 1) / 2);
+        }
+    }
+}
+
+// ---- (f) code cached in S mode is not U mode's -----------------------------------
+
+// The engine caches virtual pc -> code per privilege and address space without
+// flushing on traps and returns: a page that S mode ran must still fault when U
+// mode jumps there (not a U page).
+TEST(SysJit, SModeCodeFaultsInUModeAfterRunningInS) {
+    Asm a;
+    a.li(20, 50).li(21, 0);
+    const int32_t loop = a.here();
+    const size_t call = a.words.size();
+    a.jal(1, 0);  // to `x`, patched below
+    a.addi(20, 20, -1);
+    a.bne(20, 0, loop - a.here());
+    const size_t load_x = a.words.size();
+    a.li(5, static_cast<int64_t>(kCodePa + 0x100));  // replaced below by x's address
+    a.csrrw(0, kSepc, 5);
+    a.emit(encode(Op::sret, {}));  // sstatus.SPP is 0: to U mode at x
+    a.emit(encode(Op::wfi, {}));
+    const int32_t x = a.here();
+    a.addi(21, 21, 1);
+    a.jalr(0, 1, 0);
+    Asm fix;
+    fix.jal(1, x - static_cast<int32_t>(call * 4));
+    a.words[call] = fix.words[0];
+    Asm li, placeholder;
+    li.li(5, static_cast<int64_t>(kCodePa + x));
+    placeholder.li(5, static_cast<int64_t>(kCodePa + 0x100));
+    ASSERT_EQ(li.words.size(), placeholder.words.size());
+    std::copy(li.words.begin(), li.words.end(), a.words.begin() + load_x);
+    Program p{a.words, [](Machine& m) {
+                  map_sv39(m, true);
+                  m.csr_write(kMedeleg, 1u << riscv::kExcInsnPage);
+              }};
+    const Outcome o = run_everywhere(p);
+    EXPECT_EQ(o.x[21], 50u);
+    EXPECT_EQ(o.priv, riscv::Priv::S);
+    EXPECT_EQ(o.scause, riscv::kExcInsnPage);
+    EXPECT_EQ(o.sepc, kCodePa + x);
+    EXPECT_EQ(o.stval, kCodePa + x);
+}
+
+// ---- (g) a compiled endless loop stops when asked -------------------------------------
 
 TEST(SysJit, EndlessCompiledLoopStopsOnExitRequest) {
     for (const EngineCase& ec : engine_cases()) {

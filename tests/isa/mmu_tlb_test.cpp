@@ -30,7 +30,7 @@ struct MmuTlbTest : ::testing::Test {
         ram = std::move(*r);
         bus.set_ram(ram.get());
         mmu = std::make_unique<Mmu>(ps, bus);
-        mmu->set_flush_counter(&epoch);
+        mmu->set_fetch_key(&epoch);
         ASSERT_TRUE(ps.csr_write(cpu, kPmpaddr0, ~0ull >> 10));  // NAPOT, everything, RWX
         ASSERT_TRUE(ps.csr_write(cpu, kPmpcfg0, 0x1f));
         ps.take_effects();
@@ -222,16 +222,30 @@ TEST_F(MmuTlbTest, SatpSwitchKeepsEachAddressSpacesTranslations) {
     write_satp(sv39(rb, 2));
     EXPECT_FALSE(cached(0x1000));  // B's TLBs are its own
     EXPECT_EQ(load(0x1000), 0xbbu);
-    const uint64_t walks = mmu->stats().walks, epoch0 = epoch;
+    const uint64_t walks = mmu->stats().walks, epoch_b = epoch;
     write_satp(sv39(ra, 1));
-    EXPECT_GT(epoch, epoch0);  // fetches translate differently
+    EXPECT_NE(epoch, epoch_b);  // fetches translate differently
+    const uint64_t epoch_a = epoch;
     EXPECT_TRUE(cached(0x1000));
     const mem::TlbEntry& e = mmu->data_tlb().entry(0x1000);
     EXPECT_EQ(*reinterpret_cast<const uint64_t*>(0x1000 + e.addend), 0xaau);
     write_satp(sv39(rb, 2));
+    // Both sets were kept: the engine's cached fetches of each are good again.
+    EXPECT_EQ(epoch, epoch_b);
     EXPECT_TRUE(cached(0x1000));
     EXPECT_EQ(*reinterpret_cast<const uint64_t*>(0x1000 + mmu->data_tlb().entry(0x1000).addend),
               0xbbu);
+    write_satp(sv39(ra, 1));
+    EXPECT_EQ(epoch, epoch_a);
+    // The privilege is part of the key: S and U see different pages.
+    ps.priv = Priv::U;
+    mmu->refresh_fetch_key();
+    EXPECT_NE(epoch, epoch_a);
+    ps.priv = Priv::S;
+    mmu->refresh_fetch_key();
+    EXPECT_EQ(epoch, epoch_a);
+    mmu->flush_page(0x5000);  // any flush: a new generation
+    EXPECT_NE(epoch, epoch_a);
     EXPECT_EQ(mmu->stats().walks, walks);  // no walk after the switches
 }
 

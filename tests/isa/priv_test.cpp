@@ -156,6 +156,39 @@ TEST_F(PrivTest, SstcDrivesStip) {
     EXPECT_TRUE(ps.mip(1000) & (1u << kIrqSTimer));
 }
 
+// The engine reads the clock only for the CSRs csr_reads_time names and only
+// when interrupts_need_time says the interrupt check looks at it.
+TEST_F(PrivTest, TimeIsReadOnlyWhereItMatters) {
+    write(0x30a, 1ull << 63);  // menvcfg.STCE
+    write(0x306, 2);           // mcounteren.TM
+    write(0x14d, 1000);        // stimecmp
+    for (uint32_t csr = 0; csr < 0x1000; ++csr) {
+        uint64_t early = 0, late = 0;
+        const bool ok = ps.csr_read(cpu, csr, 1, early);
+        ASSERT_EQ(ps.csr_read(cpu, csr, 5000, late), ok) << std::hex << csr;
+        if (ok && early != late) {
+            EXPECT_TRUE(PrivState::csr_reads_time(csr)) << std::hex << csr;
+        }
+    }
+    EXPECT_TRUE(PrivState::csr_reads_time(0xc01));  // time
+
+    for (const uint64_t mie : {uint64_t{0}, uint64_t{1} << kIrqSTimer, ~uint64_t{0}}) {
+        ps.priv = Priv::M;
+        write(0x304, mie);
+        for (const uint64_t stce : {uint64_t{0}, uint64_t{1} << 63}) {
+            write(0x30a, stce);
+            ps.priv = Priv::U;
+            if (ps.pending_interrupt(1) != ps.pending_interrupt(5000)) {
+                EXPECT_TRUE(ps.interrupts_need_time()) << mie << " " << stce;
+            }
+            ps.priv = Priv::M;
+        }
+    }
+    write(0x30a, 1ull << 63);
+    write(0x304, 1u << kIrqSTimer);
+    EXPECT_TRUE(ps.interrupts_need_time());
+}
+
 TEST_F(PrivTest, PmpLockedEntriesIgnoreWrites) {
     write(0x3b0, 0x1000);
     write(0x3a0, 0x80 | 0x18 | 0x7);  // locked NAPOT RWX

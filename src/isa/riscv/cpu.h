@@ -38,9 +38,10 @@ struct Cpu {
     // engine object so compiled code can test it at a fixed offset.
     uint8_t exit_request = 0;
 
-    // System mode: bumped whenever code reached by a virtual address may have
-    // changed (a TLB flush, a privilege change, a write to decoded code), which
-    // empties the engine's cache of virtual pc -> code at once.
+    // System mode: the key of the engine's cache of virtual pc -> code (see
+    // Mmu::set_fetch_key): it changes whenever code reached by a virtual address
+    // may have changed (a TLB flush, a write to decoded code) or is seen another
+    // way (privilege, address space).
     uint64_t fetch_epoch = 0;
 };
 

@@ -40,7 +40,7 @@ void Mmu::flush_all() {
     space_->satp = ps_.satp();
     space_->valid = true;
     for (auto& t : m_tlb_) t.flush();
-    bump_flush_counter();
+    new_fetch_generation();
 }
 
 void Mmu::flush_page(uint64_t va) {
@@ -48,7 +48,7 @@ void Mmu::flush_page(uint64_t va) {
         if (s.valid)
             for (auto& t : s.tlbs) t.flush_page(va);
     // M mode translates nothing: its TLB depends on the PMP only.
-    bump_flush_counter();
+    new_fetch_generation();
 }
 
 void Mmu::flush_asid(uint64_t asid) {
@@ -61,12 +61,29 @@ void Mmu::flush_asid(uint64_t asid) {
         else
             s.valid = false;
     }
-    bump_flush_counter();
+    new_fetch_generation();
+}
+
+void Mmu::new_fetch_generation() {
+    if (fetch_key_)
+        std::atomic_ref<uint64_t>(*fetch_key_)
+            .fetch_add(kFetchGeneration, std::memory_order_relaxed);
+}
+
+void Mmu::refresh_fetch_key() {
+    static_assert(kAddressSpaces <= 8 && kFetchGeneration == 32);
+    if (!fetch_key_) return;
+    // Only this hart writes the low bits; devices add generations concurrently.
+    std::atomic_ref<uint64_t> key(*fetch_key_);
+    const uint64_t low =
+        static_cast<uint64_t>(space_ - spaces_) << 2 | static_cast<uint64_t>(ps_.priv);
+    const uint64_t old = key.load(std::memory_order_relaxed) & (kFetchGeneration - 1);
+    if (low != old) key.fetch_add(low - old, std::memory_order_relaxed);
 }
 
 void Mmu::switch_address_space() {
-    // Fetches translate differently from now on: the engine forgets cached ones.
-    bump_flush_counter();
+    // Fetches translate differently from now on: another key (a recycled set's
+    // entries describe its previous address space: a new generation too).
     const uint64_t satp = ps_.satp();
     if (space_->satp == satp) return;
     AddressSpace* pick = nullptr;
@@ -88,9 +105,11 @@ void Mmu::switch_address_space() {
         pick->flush();
         pick->satp = satp;
         pick->valid = true;
+        new_fetch_generation();
     }
     pick->last_used = ++use_clock_;
     space_ = pick;
+    refresh_fetch_key();
 }
 
 int Mmu::pmp_scan(uint64_t pa, unsigned size) const {

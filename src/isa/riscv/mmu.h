@@ -31,7 +31,7 @@ class Mmu {
   public:
     // Address spaces whose translations stay cached across satp writes (one set
     // of TLBs each, tagged with the satp value, least recently used recycled).
-    static constexpr unsigned kAddressSpaces = 8;
+    static constexpr unsigned kAddressSpaces = 8;  // fetch keys give them 3 bits
 
     Mmu(PrivState& ps, const mem::Bus& bus);
 
@@ -90,8 +90,21 @@ class Mmu {
     // covers them (privileged spec, "Supervisor Address Translation and
     // Protection Register"), which the flushes above honour.
     void switch_address_space();
-    // A counter bumped by every flush and switch (the engine's Cpu::fetch_epoch).
-    void set_flush_counter(uint64_t* c) { flush_counter_ = c; }
+    // The key under which the engine caches virtual pc -> code (Cpu::fetch_epoch):
+    // a generation from bit 5 up, bumped by every flush (and by the engine when
+    // code is written, by devices on DMA: kFetchGeneration at a time), then the
+    // address-space set (bits 2-4) and the privilege (bits 0-1), which translate
+    // fetches. A cached pc holds while the key it was cached under is current:
+    // traps, returns and switches between live address spaces change the low
+    // bits only, so coming back finds the entries good again.
+    static constexpr uint64_t kFetchGeneration = 32;
+    void set_fetch_key(uint64_t* k) {
+        fetch_key_ = k;
+        refresh_fetch_key();
+    }
+    // After a privilege change (or anything that may have changed it unseen).
+    void refresh_fetch_key();
+    void new_fetch_generation();
     // The current TLB of slot k (U, S, M, S+SUM); its stats() cover every address space.
     const mem::Tlb& tlb(unsigned k) const {
         return k == 2 ? m_tlb_[0] : space_->tlbs[k == 3 ? 2 : k];
@@ -125,9 +138,7 @@ class Mmu {
         if (p == Priv::U) return space_->tlbs[kDataU];
         return space_->tlbs[(ps_.mstatus() & mstatus::SUM) ? kDataSum : kDataS];
     }
-    void bump_flush_counter() {
-        if (flush_counter_) ++*flush_counter_;
-    }
+
     // Translates and fills the TLB entry when the page is plain RAM the PMP allows.
     bool fill(uint64_t va, Access a, uint64_t& pa, Fault& f);
     // `leaf`, when given, receives the leaf PTE as it is after the walk (A/D set).
@@ -178,7 +189,7 @@ class Mmu {
     uint64_t watch_base_ = 0, watch_pages_ = 0;
     bool watch_hit_ = false;
     uint64_t watch_hit_pa_ = 0;
-    uint64_t* flush_counter_ = nullptr;
+    uint64_t* fetch_key_ = nullptr;
 };
 
 }  // namespace xvm::riscv

@@ -111,6 +111,10 @@ bool PrivState::counter_enabled(uint32_t csr) const {
     return true;
 }
 
+bool PrivState::csr_reads_time(uint32_t csr) {
+    return csr == kTime || csr == kSip || csr == kMip;
+}
+
 bool PrivState::csr_read(Cpu& cpu, uint32_t csr, uint64_t time, uint64_t& out) const {
     if (static_cast<unsigned>(priv) < ((csr >> 8) & 3)) return false;
     switch (csr) {

@@ -74,6 +74,9 @@ class PrivState {
     // Returns false when the access is illegal (raise an illegal-instruction trap).
     // `time` is the current value of the time counter (CLINT mtime).
     bool csr_read(Cpu& cpu, uint32_t csr, uint64_t time, uint64_t& out) const;
+    // Whether csr_read of `csr` looks at `time` (reading the clock costs more
+    // than most CSR accesses: callers pass 0 for the others).
+    static bool csr_reads_time(uint32_t csr);
     bool csr_write(Cpu& cpu, uint32_t csr, uint64_t value);
     // What changed on the last csr_write that the engine must act on.
     // kAddressSpace: satp changed; the MMU selects that address space's TLBs.
@@ -85,6 +88,7 @@ class PrivState {
         kAddressSpace = 8,
     };
     uint32_t take_effects() { return std::exchange(effects_, 0u); }
+    bool has_effects() const { return effects_ != 0; }
 
     // Trap entry: saves pc/cause/tval, switches privilege per delegation, and
     // returns the new pc (vectored mode applies to interrupts).
@@ -100,6 +104,9 @@ class PrivState {
 
     // The interrupt to take now (cause with kInterruptBit), or 0.
     uint64_t pending_interrupt(uint64_t time) const;
+    // Whether pending_interrupt's answer can depend on `time` (Sstc on and its
+    // timer interrupt enabled in mie).
+    bool interrupts_need_time() const { return (menvcfg_ >> 63) && ((mie_ >> kIrqSTimer) & 1); }
     // Any interrupt pending and enabled in mie, whatever the global enables
     // (what WFI waits for).
     bool wfi_wakeup(uint64_t time) const { return (mip(time) & mie_) != 0; }
