@@ -152,11 +152,12 @@ class Emitter : public CodeGenerator {
     Value rax_result_ = ir::kNoValue;
     Label exit_stub_[3];
 
-    // A block that jumps back to itself (user mode) runs as a loop with its most
-    // used guest registers pinned in host registers: loaded on entry, stored at
-    // every way out (exits, side exits, exit requests); a host fault inside finds
-    // them in the block's `pinned` list. pin_[r] is the kAlloc index of guest
-    // register r's host register, or -1.
+    // A block that jumps back to itself runs as a loop with its most used guest
+    // registers pinned in host registers: loaded on entry, stored at every way
+    // out (exits, side exits, exit requests, and in system mode the slow paths'
+    // faults and stops and a failed GuardFp); a host fault inside (user mode)
+    // finds them in the block's `pinned` list. pin_[r] is the kAlloc index of
+    // guest register r's host register, or -1.
     bool loop_ = false;
     int8_t pin_[64];
     std::vector<Value> pin_readers_[64];  // GetReg values of a pinned register, held there
@@ -796,6 +797,7 @@ void Emitter::emit_slow_paths() {
     for (auto& s : fp_slow_) emit_fp_slow(*s);
     for (auto& [k, fail] : guard_fails_) {
         L(*fail);
+        store_pins();
         leave_at(k, ctx_.resume_exit, false);
     }
     for (auto& sp : slow_paths_) {
@@ -839,9 +841,11 @@ void Emitter::emit_slow_paths() {
         if (is_load && sp->dest_reg >= 0) mov(kAlloc[sp->dest_reg], rax);
         jmp(sp->back, T_NEAR);
         L(fault);
+        store_pins();
         leave_at(sp->k, ctx_.fault_exit, false);
         if (!is_load) {
             L(stop);
+            store_pins();
             leave_at(sp->k, ctx_.stop_exit, true);
         }
     }
@@ -989,7 +993,7 @@ void Emitter::choose_pins() {
     pool_ = nregs_;
     const ir::Terminal& t = b_.term;
     using K = ir::Terminal::Kind;
-    loop_ = ctx_.memory == MemoryMode::Masked && ctx_.loop_pins > 0 &&
+    loop_ = ctx_.loop_pins > 0 &&
             ((t.kind == K::Jump && t.taken == b_.pc) ||
              (t.kind == K::Branch && (t.taken == b_.pc || t.fallthrough == b_.pc)));
     if (!loop_) return;
@@ -997,8 +1001,11 @@ void Emitter::choose_pins() {
     int reads[64] = {}, writes[64] = {};
     for (Value k = 0; k < b_.insts.size(); ++k) {
         const ir::Inst& in = b_.insts[k];
+        // (System mode: a memory access may call its slow path.)
         calls |= (in.op >= Opcode::Call0 && in.op <= Opcode::Call3) ||
-                 (in.op >= Opcode::FAdd && in.op <= Opcode::FCvt);
+                 (in.op >= Opcode::FAdd && in.op <= Opcode::FCvt) ||
+                 (ctx_.memory == MemoryMode::SoftTlb && in.op >= Opcode::Load8S &&
+                  in.op <= Opcode::Store64);
         if (in.op == Opcode::GetReg) reads[in.imm] += 1 + uses_[k];
         if (in.op == Opcode::SetReg) ++writes[in.imm];
     }
