@@ -23,6 +23,7 @@
 #include "isa/riscv/csr.h"
 #include "isa/riscv/fp.h"
 #include "isa/riscv/semantics.h"
+#include "jit/lift_riscv.h"
 
 namespace xvm::engine {
 
@@ -76,10 +77,11 @@ Block* Interpreter::build_block(uint64_t pc) {
 
 int Interpreter::branch_bias(uint64_t pc) {
     Block* b = cache_.find(pc);
-    if (!b || b->has_end) return 0;
+    if (!b) return jit::kBiasUnknown;
+    if (b->has_end) return 0;
     const BlockLinks& l = b->links();
     const uint64_t n = uint64_t{l.taken} + l.fallen;
-    if (n < 16) return 0;
+    if (n < 16) return jit::kBiasUnknown;
     if (l.taken * 16ull >= n * 15) return 1;
     if (l.fallen * 16ull >= n * 15) return -1;
     return 0;

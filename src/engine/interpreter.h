@@ -61,7 +61,8 @@ class Interpreter {
     // Compiled code now exists for pc: its block (if decoded) hands over from now on.
     void mark_compiled(uint64_t pc);
     // What the interpreter saw of the branch ending the block at pc: +1 taken
-    // at least 15 times in 16, -1 not taken as often, 0 otherwise or too few.
+    // at least 15 times in 16, -1 not taken as often, 0 otherwise (or no
+    // branch), jit::kBiasUnknown when the block ran too few times or never.
     int branch_bias(uint64_t pc);
     // The pc of the memory instruction that faulted last (after a host fault).
     // The guest pc of a host fault in the interpreter; counts the instructions

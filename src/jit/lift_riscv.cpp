@@ -497,6 +497,42 @@ bool Lifter::lift(const riscv::Decoded& d, uint64_t pc, bool& ends) {
     return false;
 }
 
+// Whether the straight-line code at `from` (same page, a few instructions) ends
+// in a branch or jump back to `head`: then a branch to `from` stays in a loop
+// whose head is `head`.
+bool closes_loop(CodeReader read, const void* ctx, uint64_t from, uint64_t head) {
+    uint64_t at = from;
+    for (int n = 0; n < 24 && ((at ^ head) >> 12) == 0; ++n) {
+        uint16_t low, high;
+        if (!read(ctx, at, low)) return false;
+        uint32_t bits = low;
+        if (riscv::insn_length(low) == 4) {
+            if (!read(ctx, at + 2, high)) return false;
+            bits |= uint32_t{high} << 16;
+        }
+        const riscv::Decoded d = riscv::decode(bits);
+        switch (d.op) {
+            case Op::beq:
+            case Op::bne:
+            case Op::blt:
+            case Op::bge:
+            case Op::bltu:
+            case Op::bgeu:
+            case Op::jal: return at + static_cast<uint64_t>(d.imm) == head;
+            case Op::jalr:
+            case Op::ecall:
+            case Op::ebreak:
+            case Op::mret:
+            case Op::sret:
+            case Op::wfi:
+            case Op::illegal: return false;
+            default: break;
+        }
+        at += d.len;
+    }
+    return false;
+}
+
 }  // namespace
 
 ir::Block lift_riscv(CodeReader read, const void* ctx, uint64_t pc, const LiftOptions& opts) {
@@ -526,9 +562,22 @@ ir::Block lift_riscv(CodeReader read, const void* ctx, uint64_t pc, const LiftOp
             // Superblock: go on along a strongly biased forward branch within the
             // page; the other way becomes a side exit.
             const ir::Terminal t = b.term;
-            const int bias = t.kind == ir::Terminal::Kind::Branch && opts.branch_bias
-                                 ? opts.branch_bias(opts.bias_ctx, bb_start)
-                                 : 0;
+            int bias = t.kind == ir::Terminal::Kind::Branch && opts.branch_bias
+                           ? opts.branch_bias(opts.bias_ctx, bb_start)
+                           : 0;
+            // No profile says which way (code compiled because compiled code
+            // jumped to it, never interpreted): stay in a loop that comes back to
+            // this block's start (the code after a loop's exit test, say), so the
+            // loop becomes one block that jumps to itself.
+            if (bias == kBiasUnknown) {
+                const uint64_t branch_at = at - d.len;
+                if (t.fallthrough > branch_at && closes_loop(read, ctx, t.fallthrough, pc))
+                    bias = -1;
+                else if (t.taken > branch_at && closes_loop(read, ctx, t.taken, pc))
+                    bias = 1;
+                else
+                    bias = 0;
+            }
             const uint64_t likely = bias > 0 ? t.taken : t.fallthrough;
             const uint64_t branch_pc = at - d.len;
             if (bias == 0 || likely <= branch_pc || ((likely ^ pc) >> 12) != 0 ||

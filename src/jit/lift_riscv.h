@@ -10,6 +10,8 @@
 
 namespace xvm::jit {
 
+inline constexpr int kBiasUnknown = 2;
+
 struct LiftOptions {
     unsigned max_insns = 64;
     // F and D instructions: system mode leaves them to the interpreter, which
@@ -21,7 +23,8 @@ struct LiftOptions {
     // SSE (RNE only, exact helpers as the slow path) rather than helper calls.
     bool inline_fp = true;
     // Superblocks: for the basic block starting at pc, +1 when its branch is
-    // nearly always taken, -1 when nearly always not, 0 otherwise (or unknown).
+    // nearly always taken, -1 when nearly always not, 0 when it goes both ways,
+    // kBiasUnknown without a profile (the lifter then stays inside a loop).
     int (*branch_bias)(const void* ctx, uint64_t block_pc) = nullptr;
     const void* bias_ctx = nullptr;
 };

@@ -104,5 +104,34 @@ TEST(JitSuperblock, UnbiasedBranchEndsTheBlock) {
     EXPECT_TRUE(b->side_exits.empty());
 }
 
+// A loop whose exit test heads it ("while (i != n) { ... }"): compiled after
+// two entries, before the interpreter has a profile of its branch, the JIT still
+// goes on into the body (it comes back to the head), so the loop is one block
+// that jumps to itself, runs with its registers pinned, and leaves through the
+// side exit.
+TEST(JitSuperblock, UnprofiledLoopHeadTakesInTheBody) {
+    Asm a;
+    a.li(5, 0).li(6, 4000).li(7, 0);
+    const int32_t head = a.here();
+    const uint64_t head_pc = kCode + static_cast<uint64_t>(head);
+    a.beq(5, 6, 16);  // out of the loop, past the jump back
+    a.add(7, 7, 5).addi(5, 5, 1);
+    a.emit(Asm::j(0, head - a.here()));
+    a.ecall();
+    const Image img = image_of(a);
+    const Outcome ref = run_image(img, interp_config());
+    ASSERT_EQ(ref.error, "");
+    EXPECT_EQ(ref.cpu.x[7], 4000u * 3999u / 2u);
+    std::unique_ptr<Engine> e;
+    const Outcome o = run_image(img, tiered(2), 8, &e);
+    EXPECT_EQ(compare(ref, o), "");
+    const jit::JitBlock* b = e->jit()->find(head_pc);
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(b->guest_insns, 4u);
+    EXPECT_EQ(b->side_exits.size(), 1u);
+    EXPECT_FALSE(b->pinned.empty());
+    EXPECT_LE(o.jit_entries, 4u) << "the loop went back to the engine";
+}
+
 }  // namespace
 }  // namespace xvm::test
