@@ -356,9 +356,6 @@ void Folder::simplify(Value k) {
             if (is_const(y)) reassociate_add(k);
             return;
         case Opcode::Sub:
-            if (y0) return replace(k, x);
-            if (same) return make_const(k, 0);
-            return;
         case Opcode::Xor:
             if (y0) return replace(k, x);
             if (same) return make_const(k, 0);

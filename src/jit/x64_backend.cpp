@@ -32,9 +32,9 @@ int reg_offset(int64_t r) {
 // register, or written to one, can leave its host register without a store).
 struct Loc {
     enum Kind : uint8_t { None, Const, Reg, Slot, Home } kind = None;
-    int8_t reg = -1;  // Reg: index into kAlloc
-    int16_t at = -1;  // Slot: spill slot; Home: guest register
-    int64_t imm = 0;  // Const
+    int16_t reg = -1;  // Reg: index into kAlloc
+    int16_t at = -1;   // Slot: spill slot; Home: guest register
+    int64_t imm = 0;   // Const
 };
 
 constexpr unsigned kArgBase = kSpillSlots;
@@ -134,7 +134,7 @@ class Emitter : public CodeGenerator {
     // (kNoValue: a value from before the block or not known), and for each value
     // a guest register holding it, or -1.
     Value guest_val_[64];
-    std::vector<int8_t> home_of_;
+    std::vector<int16_t> home_of_;
     void spill(Value v, int r);
     void set_reg(Value k);
     // A register holding no value (but not `keep`'s, which an argument dying at
@@ -159,7 +159,7 @@ class Emitter : public CodeGenerator {
     // finds them in the block's `pinned` list. pin_[r] is the kAlloc index of
     // guest register r's host register, or -1.
     bool loop_ = false;
-    int8_t pin_[64];
+    int16_t pin_[64];
     std::vector<Value> pin_readers_[64];  // GetReg values of a pinned register, held there
     int pool_ = 0;  // values go to kAlloc[0, pool_); pinned registers sit above it
     Label loop_head_;
@@ -178,10 +178,10 @@ class Emitter : public CodeGenerator {
         Label slow, back;
         int32_t saved[kNumAlloc];  // value held by each caller-saved register live across it, or -1
         Reg64 addr;                // the guest address, kept by the hit path
-        int8_t value_reg = -1;     // store: kAlloc index of the value, -1 = rcx or value_imm
+        int16_t value_reg = -1;    // store: kAlloc index of the value, -1 = rcx or value_imm
         bool value_is_imm = false;
         int64_t value_imm = 0;
-        int8_t dest_reg = -1;  // load: kAlloc index of the result, -1 = rax
+        int16_t dest_reg = -1;  // load: kAlloc index of the result, -1 = rax
     };
     std::vector<std::unique_ptr<SlowPath>> slow_paths_;
     std::vector<std::pair<Value, std::unique_ptr<Label>>> guard_fails_;
@@ -977,7 +977,7 @@ void Emitter::allocate_result(Value k) {
         }
     }
     if (pick >= 0) {
-        loc_[k] = {Loc::Reg, static_cast<int8_t>(pick), -1, 0};
+        loc_[k] = {Loc::Reg, static_cast<int16_t>(pick), -1, 0};
         owner_[pick] = static_cast<int>(k);
     } else {
         loc_[k] = {Loc::Slot, -1, take_slot(), 0};
@@ -988,7 +988,7 @@ void Emitter::allocate_result(Value k) {
 // carry from one iteration to the next), in the callee-saved registers (and r11
 // when nothing in the block calls out), keeping at least five for other values.
 void Emitter::choose_pins() {
-    std::fill(std::begin(pin_), std::end(pin_), int8_t{-1});
+    std::fill(std::begin(pin_), std::end(pin_), int16_t{-1});
     for (auto& r : pin_readers_) r.clear();
     pool_ = nregs_;
     const ir::Terminal& t = b_.term;
@@ -1022,7 +1022,7 @@ void Emitter::choose_pins() {
                 if (best < 0 || reads[r] > reads[best]) best = r;
             }
             if (best < 0 || pins == max_pins) break;
-            pin_[best] = static_cast<int8_t>(hosts[pins++]);
+            pin_[best] = static_cast<int16_t>(hosts[pins++]);
             jb_.pinned.push_back(
                 {static_cast<uint8_t>(best), static_cast<uint8_t>(kAlloc[pin_[best]].getIdx())});
         }
@@ -1046,7 +1046,7 @@ void Emitter::store_pins() {
 void Emitter::set_pinned(Value k) {
     const ir::Inst& in = b_.insts[k];
     const Value v = in.args[0];
-    const int8_t h = pin_[in.imm];
+    const int16_t h = pin_[in.imm];
     const Loc& lv = loc_[v];
     if (lv.kind == Loc::Reg && lv.reg == h) return;  // it holds v already (its reader)
     for (const Value u : pin_readers_[in.imm]) {
@@ -1054,7 +1054,7 @@ void Emitter::set_pinned(Value k) {
         if (l.kind != Loc::Reg || l.reg != h || last_use_[u] <= static_cast<int32_t>(k)) continue;
         if (const int fr = free_reg(v); fr >= 0) {
             mov(kAlloc[fr], kAlloc[h]);
-            l = {Loc::Reg, static_cast<int8_t>(fr), -1, 0};
+            l = {Loc::Reg, static_cast<int16_t>(fr), -1, 0};
             owner_[fr] = static_cast<int>(u);
         } else {
             l = {Loc::Slot, -1, take_slot(), 0};
@@ -1106,7 +1106,7 @@ void Emitter::set_reg(Value k) {
         if (home_of_[old] == r) {
             home_of_[old] = -1;
             for (int g = 0; g < 64; ++g)
-                if (g != r && guest_val_[g] == old) home_of_[old] = static_cast<int8_t>(g);
+                if (g != r && guest_val_[g] == old) home_of_[old] = static_cast<int16_t>(g);
         }
         Loc& l = loc_[old];
         if (l.kind == Loc::Home && l.at == r && last_use_[old] > static_cast<int32_t>(k)) {
@@ -1114,7 +1114,7 @@ void Emitter::set_reg(Value k) {
                 l.at = home_of_[old];
             } else if (const int fr = free_reg(v); fr >= 0) {
                 mov(kAlloc[fr], qword[mem(l)]);
-                l = {Loc::Reg, static_cast<int8_t>(fr), -1, 0};
+                l = {Loc::Reg, static_cast<int16_t>(fr), -1, 0};
                 owner_[fr] = static_cast<int>(old);
             } else {
                 mov(rcx, qword[mem(l)]);
@@ -1134,7 +1134,7 @@ void Emitter::set_reg(Value k) {
         mov(field, rax);
     }
     guest_val_[r] = v;
-    if (l.kind != Loc::Const) home_of_[v] = static_cast<int8_t>(r);
+    if (l.kind != Loc::Const) home_of_[v] = static_cast<int16_t>(r);
     // A spilled value lives in the field from now on.
     if (l.kind == Loc::Slot) {
         free_slots_.push_back(l.at);
@@ -1321,7 +1321,7 @@ void Emitter::emit_inst(Value k) {
             if (pin_[in.imm] >= 0) return;  // in its host register already
             if (l.kind == Loc::Home) {
                 guest_val_[in.imm] = k;
-                home_of_[k] = static_cast<int8_t>(in.imm);
+                home_of_[k] = static_cast<int16_t>(in.imm);
             } else if (l.kind != Loc::None) {  // the field holds a value set in this block
                 mov(rax, qword[rbx + reg_offset(in.imm)]);
                 put(k, rax);
@@ -1739,7 +1739,7 @@ bool Emitter::run() {
             const int fr = free_reg();
             if (fr < 0) break;
             mov(kAlloc[fr], qword[mem(loc_[v])]);
-            loc_[v] = {Loc::Reg, static_cast<int8_t>(fr), -1, 0};
+            loc_[v] = {Loc::Reg, static_cast<int16_t>(fr), -1, 0};
             owner_[fr] = static_cast<int>(v);
         }
         // Registers of arguments used for the last time here can hold the result.
