@@ -161,6 +161,7 @@ class Folder {
     void simplify(Value k);
     void simplify_ext(Value k);
     void reassociate_add(Value k);
+    void zero_extend_shifts(Value k);
     void fold_terminal();
 
     Block& b_;
@@ -311,6 +312,23 @@ void Folder::simplify_ext(Value k) {
     if (fits(x)) replace(k, x);
 }
 
+// (x << c) >> c with c = 32, 48 or 56 (zext.w, zext.h, zext.b spelled as
+// shifts) => ZextN x, in place of the Shr.
+void Folder::zero_extend_shifts(Value k) {
+    const Value x = at(k).args[0], y = at(k).args[1];
+    const Inst& shl = at(x);
+    const uint64_t c = cval(y) & 63;
+    if (shl.op != Opcode::Shl || !is_const(shl.args[1]) || (cval(shl.args[1]) & 63) != c ||
+        (c != 32 && c != 48 && c != 56))
+        return;
+    const Value inner = shl.args[0];
+    --uses_[y];
+    at(k).args[1] = kNoValue;
+    at(k).op = c == 32 ? Opcode::Zext32 : c == 48 ? Opcode::Zext16 : Opcode::Zext8;
+    set_arg(k, 0, inner);
+    simplify_ext(k);
+}
+
 // (y + c1) + c2 => y + (c1 + c2), writing the sum into a Const nobody else uses.
 void Folder::reassociate_add(Value k) {
     const Value x = at(k).args[0], c2 = at(k).args[1];
@@ -381,6 +399,7 @@ void Folder::simplify(Value k) {
             if (is_const(x, 0)) return make_const(k, 0);
             if (is_const(x, ~uint64_t{0}) && in.op != Opcode::Shl && in.op != Opcode::Shr)
                 return make_const(k, ~uint64_t{0});
+            if (in.op == Opcode::Shr && is_const(y)) zero_extend_shifts(k);
             return;
         case Opcode::Mul:
             if (y1) return replace(k, x);

@@ -222,6 +222,33 @@ TEST(FoldConstants, ShiftsNarrowOrWidenKnownExtensions) {
               "exit to engine at 0x0\n");
 }
 
+// zext.w / zext.h / zext.b written as a shift pair (slli + srli) become one
+// extension; other shift amounts stay shifts.
+TEST(FoldConstants, ShiftPairsThatZeroExtend) {
+    Block b;
+    Builder ir(b);
+    const Value x = ir.get_reg(5);
+    for (const int64_t c : {32, 48, 56, 40}) {
+        const Value cv = ir.constant(c);
+        ir.set_reg(6, ir.emit(Opcode::Shr, ir.emit(Opcode::Shl, x, cv), cv));
+    }
+    fold_constants(b);
+    remove_dead_code(b);
+    EXPECT_EQ(listing(b),
+              "v0 = GetReg x5\n"
+              "v3 = Zext32 v0\n"
+              "SetReg v3, x6\n"
+              "v7 = Zext16 v0\n"
+              "SetReg v7, x6\n"
+              "v11 = Zext8 v0\n"
+              "SetReg v11, x6\n"
+              "v13 = Const 0x28\n"
+              "v14 = Shl v0, v13\n"
+              "v15 = Shr v14, v13\n"
+              "SetReg v15, x6\n"
+              "exit to engine at 0x0\n");
+}
+
 // addi a0, a0, 1; addi a0, a0, 2 (after forwarding): the second add starts from a0.
 TEST(FoldConstants, ReassociatesAddOfConstants) {
     Block b;
