@@ -201,6 +201,7 @@ class Emitter : public CodeGenerator {
     void fp_inline(Value k);
     void fp_fma(Value k);
     void fp_result(Opcode op, bool single, const Label& slow);
+    void load_xmm(const Xmm& x, Value v);
     void fp_convert(Value k);
     void emit_fp_slow(FpSlow& s);
     void load_loc(const Reg64& dst, const Loc& l, Value v);
@@ -438,8 +439,10 @@ void Emitter::fp_inline(Value k) {
         cmp(dword[rbx + static_cast<int>(offsetof(riscv::Cpu, frm))], 0);
         jne(sp->slow, T_NEAR);
     }
-    load(rax, in.args[0]);
-    if (nargs > 1) load(rcx, in.args[1]);
+    if (single || in.op == Opcode::FSqrt) {
+        load(rax, in.args[0]);
+        if (nargs > 1) load(rcx, in.args[1]);
+    }
     if (single) {
         mov(rdx, 0xffffffff00000000ull);  // NaN boxing: the upper half all ones
         cmp(rax, rdx);
@@ -450,9 +453,11 @@ void Emitter::fp_inline(Value k) {
         }
         movd(xmm0, eax);
         if (nargs > 1) movd(xmm1, ecx);
-    } else {
+    } else if (in.op == Opcode::FSqrt) {
         movq(xmm0, rax);
-        if (nargs > 1) movq(xmm1, rcx);
+    } else {
+        load_xmm(xmm0, in.args[0]);
+        load_xmm(xmm1, in.args[1]);
     }
     const bool compare = in.op == Opcode::FEq || in.op == Opcode::FLt || in.op == Opcode::FLe;
     if (compare) {
@@ -491,6 +496,19 @@ void Emitter::fp_inline(Value k) {
     L(sp->back);
     put(k, rax);
     fp_slow_.push_back(std::move(sp));
+}
+
+// A double's bits into an SSE register, straight from where the value lives.
+void Emitter::load_xmm(const Xmm& x, Value v) {
+    const Loc& l = loc_[v];
+    if (l.kind == Loc::Reg) {
+        movq(x, kAlloc[l.reg]);
+    } else if (in_memory(l) && rax_holds_ != v) {
+        movq(x, qword[mem(l)]);
+    } else {
+        load(rax, v);
+        movq(x, rax);
+    }
 }
 
 // A slow path for F/D op k: its helper, with the arguments where they are now.
@@ -566,14 +584,14 @@ void Emitter::fp_fma(Value k) {
     const Xmm regs[3] = {xmm0, xmm1, xmm2};
     if (single) mov(rdx, kBoxed);
     for (unsigned a = 0; a < 3; ++a) {
-        load(rax, in.args[a]);
-        if (single) {
-            cmp(rax, rdx);
-            jb(sp.slow, T_NEAR);
-            movd(regs[a], eax);
-        } else {
-            movq(regs[a], rax);
+        if (!single) {
+            load_xmm(regs[a], in.args[a]);
+            continue;
         }
+        load(rax, in.args[a]);
+        cmp(rax, rdx);
+        jb(sp.slow, T_NEAR);
+        movd(regs[a], eax);
     }
     // xmm0 = +-(xmm0 * xmm1) +- xmm2
     const bool fmadd = h == Helper::fmadd_s || h == Helper::fmadd_d;
