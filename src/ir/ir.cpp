@@ -41,38 +41,8 @@ Value Builder::emit(Opcode op, Value a, Value b, Value c, int64_t imm) {
 // Loads stay although they only produce a value: they can fault. Calls and
 // the inline FP ops update fflags.
 bool has_effect(Opcode op) {
-    switch (op) {
-        case Opcode::SetReg:
-        case Opcode::Load8S:
-        case Opcode::Load8U:
-        case Opcode::Load16S:
-        case Opcode::Load16U:
-        case Opcode::Load32S:
-        case Opcode::Load32U:
-        case Opcode::Load64:
-        case Opcode::Store8:
-        case Opcode::Store16:
-        case Opcode::Store32:
-        case Opcode::Store64:
-        case Opcode::Call0:
-        case Opcode::Call1:
-        case Opcode::Call2:
-        case Opcode::Call3:
-        case Opcode::FAdd:
-        case Opcode::FSub:
-        case Opcode::FMul:
-        case Opcode::FDiv:
-        case Opcode::FSqrt:
-        case Opcode::FEq:
-        case Opcode::FLt:
-        case Opcode::FLe:
-        case Opcode::FMulAdd:
-        case Opcode::FCvt:
-        case Opcode::GuardFp:
-        case Opcode::ExitIf:
-        case Opcode::ExitIfNot: return true;
-        default: return false;
-    }
+    return is_memory(op) || is_call(op) || is_fp(op) || op == Opcode::SetReg ||
+           op == Opcode::GuardFp || op == Opcode::ExitIf || op == Opcode::ExitIfNot;
 }
 
 std::string print(const Block& b) {
@@ -100,22 +70,12 @@ std::string print(const Block& b) {
             case Opcode::GuardFp: line += fmt::format("  ; pc {:#x}", in.imm); break;
             case Opcode::ExitIf:
             case Opcode::ExitIfNot: line += fmt::format(" -> {:#x}", in.imm); break;
-            case Opcode::FAdd:
-            case Opcode::FSub:
-            case Opcode::FMul:
-            case Opcode::FDiv:
-            case Opcode::FSqrt:
-            case Opcode::FEq:
-            case Opcode::FLt:
-            case Opcode::FLe:
-            case Opcode::FMulAdd:
-            case Opcode::FCvt:
-                line += fmt::format(" [{} rm {}]", (in.imm >> 24) & 1 ? "s" : "d",
-                                    (in.imm >> 16) & 0xff);
-                break;
             default:
-                if (in.op >= Opcode::Load8S && in.op <= Opcode::Store64)
+                if (is_memory(in.op))
                     line += fmt::format("  ; pc {:#x}", in.imm);
+                else if (is_fp(in.op))
+                    line += fmt::format(" [{} rm {}]", (in.imm >> 24) & 1 ? "s" : "d",
+                                        (in.imm >> 16) & 0xff);
                 break;
         }
         out += line + "\n";

@@ -25,6 +25,22 @@ struct OpInfo {
 };
 const OpInfo& info(Opcode op);
 
+// Groups of ops (each contiguous in opcodes.inc).
+inline bool is_load(Opcode op) {
+    return op >= Opcode::Load8S && op <= Opcode::Load64;
+}
+inline bool is_memory(Opcode op) {
+    return op >= Opcode::Load8S && op <= Opcode::Store64;
+}
+inline bool is_call(Opcode op) {
+    return op >= Opcode::Call0 && op <= Opcode::Call3;
+}
+// The inline F/D ops: imm = helper id | rm << 16 | single << 24, the helper
+// being their slow path; they may set fflags.
+inline bool is_fp(Opcode op) {
+    return op >= Opcode::FAdd && op <= Opcode::FCvt;
+}
+
 // Whether executing the op matters beyond its result: guest state, memory,
 // fflags, faults (loads stay although they only produce a value: a fault is
 // part of the guest's behaviour), or leaving the block.

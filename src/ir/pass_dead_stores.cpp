@@ -15,8 +15,8 @@ namespace {
 
 // Points where the engine may take over (a fault, or a guard leaving the block).
 bool may_fault(Opcode op) {
-    return (op >= Opcode::Load8S && op <= Opcode::Store64) || op == Opcode::GuardFp ||
-           op == Opcode::ExitIf || op == Opcode::ExitIfNot;
+    return is_memory(op) || op == Opcode::GuardFp || op == Opcode::ExitIf ||
+           op == Opcode::ExitIfNot;
 }
 
 // SetReg r, v when r is known to hold v already (read from r, or written before).

@@ -137,6 +137,7 @@ class Emitter : public CodeGenerator {
     std::vector<int16_t> home_of_;
     void spill(Value v, int r);
     void set_reg(Value k);
+    void move_out(Value u, Value keep);
     // A register holding no value (but not `keep`'s, which an argument dying at
     // the current instruction left marked free).
     int free_reg(Value keep = ir::kNoValue) const {
@@ -193,7 +194,6 @@ class Emitter : public CodeGenerator {
         Label slow, back;
         int32_t saved[kNumAlloc];
         Loc args[3];
-        Value argv[3];
         unsigned nargs;
     };
     std::vector<std::unique_ptr<FpSlow>> fp_slow_;
@@ -204,8 +204,9 @@ class Emitter : public CodeGenerator {
     void load_xmm(const Xmm& x, Value v);
     void fp_convert(Value k);
     void emit_fp_slow(FpSlow& s);
-    void load_loc(const Reg64& dst, const Loc& l, Value v);
-    void call_helper(const ir::Inst& in, const Loc* args, const Value* argv, unsigned nargs);
+    void load_loc(const Reg64& dst, const Loc& l);
+    void call_helper(const ir::Inst& in, const Loc* args, unsigned nargs);
+    std::unique_ptr<SlowPath> tlb_slow_path(Value k);
     void tlb_load(Value k);
     void tlb_store(Value k);
     // The inline hit test of a soft-TLB access of `size` bytes at `addr`: jumps
@@ -299,17 +300,24 @@ void Emitter::tlb_lookup(const Reg64& addr, unsigned size, int tag, Label& miss)
     mov(rdx, qword[r12 + rdx + tlb::kAddend]);
 }
 
-// The guest address stays where it is when it has a register (rax otherwise);
-// hit: the value in dest(k).
-void Emitter::tlb_load(Value k) {
-    const ir::Inst& in = b_.insts[k];
-    const unsigned size = access_size(in.op);
+// The slow path of memory op k, with the caller-saved registers to keep and
+// the guest address: left where it is when it has a register, else in rax.
+std::unique_ptr<Emitter::SlowPath> Emitter::tlb_slow_path(Value k) {
     auto sp = std::make_unique<SlowPath>();
     sp->k = k;
     live_caller_saved(k, sp->saved);
-    const Loc& a = loc_[in.args[0]];
+    const Value addr = b_.insts[k].args[0];
+    const Loc& a = loc_[addr];
     sp->addr = a.kind == Loc::Reg ? kAlloc[a.reg] : rax;
-    if (a.kind != Loc::Reg) load(rax, in.args[0]);
+    if (a.kind != Loc::Reg) load(rax, addr);
+    return sp;
+}
+
+// Hit: the value in dest(k).
+void Emitter::tlb_load(Value k) {
+    const ir::Inst& in = b_.insts[k];
+    const unsigned size = access_size(in.op);
+    auto sp = tlb_slow_path(k);
     tlb_lookup(sp->addr, size, tlb::kTagRead, sp->slow);
     const Reg64 d = dest(k);
     if (loc_[k].kind == Loc::Reg) sp->dest_reg = loc_[k].reg;
@@ -332,12 +340,7 @@ void Emitter::tlb_load(Value k) {
 void Emitter::tlb_store(Value k) {
     const ir::Inst& in = b_.insts[k];
     const unsigned size = access_size(in.op);
-    auto sp = std::make_unique<SlowPath>();
-    sp->k = k;
-    live_caller_saved(k, sp->saved);
-    const Loc& a = loc_[in.args[0]];
-    sp->addr = a.kind == Loc::Reg ? kAlloc[a.reg] : rax;
-    if (a.kind != Loc::Reg) load(rax, in.args[0]);
+    auto sp = tlb_slow_path(k);
     const Loc& v = loc_[in.args[1]];
     Reg64 value = rcx;
     if (v.kind == Loc::Reg) {
@@ -406,7 +409,7 @@ void Emitter::probe_fetch_cache() {
     L(miss);
 }
 
-void Emitter::load_loc(const Reg64& dst, const Loc& l, Value) {
+void Emitter::load_loc(const Reg64& dst, const Loc& l) {
     switch (l.kind) {
         case Loc::Const: mov(dst, l.imm); break;
         case Loc::Reg: mov(dst, kAlloc[l.reg]); break;
@@ -426,14 +429,7 @@ void Emitter::fp_inline(Value k) {
     const unsigned rm = (in.imm >> 16) & 0xff;
     const bool single = (in.imm >> 24) & 1;
     const unsigned nargs = ir::info(in.op).nargs;
-    auto sp = std::make_unique<FpSlow>();
-    sp->k = k;
-    sp->nargs = nargs;
-    for (unsigned a = 0; a < nargs; ++a) {
-        sp->args[a] = loc_[in.args[a]];
-        sp->argv[a] = in.args[a];
-    }
-    live_caller_saved(k, sp->saved);
+    FpSlow* sp = &fp_slow(k);
 
     if (rm == 7) {
         cmp(dword[rbx + static_cast<int>(offsetof(riscv::Cpu, frm))], 0);
@@ -495,7 +491,6 @@ void Emitter::fp_inline(Value k) {
     }
     L(sp->back);
     put(k, rax);
-    fp_slow_.push_back(std::move(sp));
 }
 
 // A double's bits into an SSE register, straight from where the value lives.
@@ -519,7 +514,6 @@ Emitter::FpSlow& Emitter::fp_slow(Value k) {
     sp->nargs = ir::info(in.op).nargs;
     for (unsigned a = 0; a < sp->nargs; ++a) {
         sp->args[a] = loc_[in.args[a]];
-        sp->argv[a] = in.args[a];
     }
     live_caller_saved(k, sp->saved);
     fp_slow_.push_back(std::move(sp));
@@ -744,7 +738,7 @@ void Emitter::emit_fp_slow(FpSlow& s) {
     save_regs(s.saved);
     // Arguments where they were at the op (their registers may hold the same
     // values still; a caller-saved one was just saved, not clobbered).
-    call_helper(in, s.args, s.argv, s.nargs);
+    call_helper(in, s.args, s.nargs);
     restore_regs(s.saved);
     jmp(s.back, T_NEAR);
 }
@@ -820,7 +814,7 @@ void Emitter::emit_slow_paths() {
     }
     for (auto& sp : slow_paths_) {
         const ir::Inst& in = b_.insts[sp->k];
-        const bool is_load = in.op <= Opcode::Load64;
+        const bool is_load = ir::is_load(in.op);
         const unsigned size = access_size(in.op);
         L(sp->slow);
         save_regs(sp->saved);
@@ -1020,10 +1014,8 @@ void Emitter::choose_pins() {
     for (Value k = 0; k < b_.insts.size(); ++k) {
         const ir::Inst& in = b_.insts[k];
         // (System mode: a memory access may call its slow path.)
-        calls |= (in.op >= Opcode::Call0 && in.op <= Opcode::Call3) ||
-                 (in.op >= Opcode::FAdd && in.op <= Opcode::FCvt) ||
-                 (ctx_.memory == MemoryMode::SoftTlb && in.op >= Opcode::Load8S &&
-                  in.op <= Opcode::Store64);
+        calls |= ir::is_call(in.op) || ir::is_fp(in.op) ||
+                 (ctx_.memory == MemoryMode::SoftTlb && ir::is_memory(in.op));
         if (in.op == Opcode::GetReg) reads[in.imm] += 1 + uses_[k];
         if (in.op == Opcode::SetReg) ++writes[in.imm];
     }
@@ -1059,6 +1051,26 @@ void Emitter::store_pins() {
         if (pin_[r] >= 0) mov(qword[rbx + reg_offset(r)], kAlloc[pin_[r]]);
 }
 
+// Moves value u from where it is (a pinned register or a field about to be
+// overwritten) to a free register (not `keep`'s) or, failing that, a slot.
+void Emitter::move_out(Value u, Value keep) {
+    Loc& l = loc_[u];
+    if (const int fr = free_reg(keep); fr >= 0) {
+        load(kAlloc[fr], u);
+        l = {Loc::Reg, static_cast<int16_t>(fr), -1, 0};
+        owner_[fr] = static_cast<int>(u);
+        return;
+    }
+    const Loc to{Loc::Slot, -1, take_slot(), 0};
+    if (l.kind == Loc::Reg) {
+        mov(qword[mem(to)], kAlloc[l.reg]);
+    } else {
+        mov(rcx, qword[mem(l)]);
+        mov(qword[mem(to)], rcx);
+    }
+    l = to;
+}
+
 // SetReg k of a pinned register: the value moves into the register (no store).
 // Values still held there (the register's earlier value, read before) move out.
 void Emitter::set_pinned(Value k) {
@@ -1070,14 +1082,7 @@ void Emitter::set_pinned(Value k) {
     for (const Value u : pin_readers_[in.imm]) {
         Loc& l = loc_[u];
         if (l.kind != Loc::Reg || l.reg != h || last_use_[u] <= static_cast<int32_t>(k)) continue;
-        if (const int fr = free_reg(v); fr >= 0) {
-            mov(kAlloc[fr], kAlloc[h]);
-            l = {Loc::Reg, static_cast<int16_t>(fr), -1, 0};
-            owner_[fr] = static_cast<int>(u);
-        } else {
-            l = {Loc::Slot, -1, take_slot(), 0};
-            mov(qword[mem(l)], kAlloc[h]);
-        }
+        move_out(u, v);
     }
     pin_readers_[in.imm].clear();
     load(kAlloc[h], v);
@@ -1128,17 +1133,10 @@ void Emitter::set_reg(Value k) {
         }
         Loc& l = loc_[old];
         if (l.kind == Loc::Home && l.at == r && last_use_[old] > static_cast<int32_t>(k)) {
-            if (home_of_[old] >= 0) {
+            if (home_of_[old] >= 0)
                 l.at = home_of_[old];
-            } else if (const int fr = free_reg(v); fr >= 0) {
-                mov(kAlloc[fr], qword[mem(l)]);
-                l = {Loc::Reg, static_cast<int16_t>(fr), -1, 0};
-                owner_[fr] = static_cast<int>(old);
-            } else {
-                mov(rcx, qword[mem(l)]);
-                l = {Loc::Slot, -1, take_slot(), 0};
-                mov(qword[mem(l)], rcx);
-            }
+            else
+                move_out(old, v);
         }
     }
     const Address field = qword[rbx + reg_offset(r)];
@@ -1283,10 +1281,10 @@ void Emitter::divide(Value k, bool is_signed, bool want_rem) {
 
 // Calls op `in`'s semantic helper (in.imm: helper id | rm << 16) with the cpu,
 // the arguments where `args` says they are, and rm; the result is in rax.
-void Emitter::call_helper(const ir::Inst& in, const Loc* args, const Value* argv, unsigned nargs) {
+void Emitter::call_helper(const ir::Inst& in, const Loc* args, unsigned nargs) {
     // Stage arguments in scratch slots first: sources may sit in argument registers.
     for (unsigned a = 0; a < nargs; ++a) {
-        load_loc(rax, args[a], argv[a]);
+        load_loc(rax, args[a]);
         mov(slot(kArgBase + a), rax);
     }
     const Reg64 arg_regs[3] = {rsi, rdx, rcx};
@@ -1306,7 +1304,7 @@ void Emitter::call(Value k) {
     save_regs(saved);
     Loc args[3];
     for (unsigned a = 0; a < nargs; ++a) args[a] = loc_[in.args[a]];
-    call_helper(in, args, in.args, nargs);
+    call_helper(in, args, nargs);
     restore_regs(saved);
     rax_holds_ = ir::kNoValue;
     put(k, rax);
@@ -1720,8 +1718,7 @@ bool Emitter::run() {
     next_call_.assign(n + 1, static_cast<int32_t>(n));
     for (Value k = n; k-- > 0;) {
         const Opcode op = b_.insts[k].op;
-        next_call_[k] = op >= Opcode::Call0 && op <= Opcode::Call3 ? static_cast<int32_t>(k)
-                                                                   : next_call_[k + 1];
+        next_call_[k] = ir::is_call(op) ? static_cast<int32_t>(k) : next_call_[k + 1];
     }
     use_cursor_.assign(use_begin_.begin(), use_begin_.end() - 1);
     each_use([&](Value v, int32_t at) { use_pos_[use_cursor_[v]++] = at; });

@@ -156,29 +156,16 @@ Outcome interpret(const Block& b, const uint64_t (&regs)[64]) {
                     return o;
                 }
                 break;
-            case Opcode::Call0:
-            case Opcode::Call1:
-            case Opcode::Call2:
-            case Opcode::Call3:
-            case Opcode::FAdd:
-            case Opcode::FSub:
-            case Opcode::FMul:
-            case Opcode::FDiv:
-            case Opcode::FSqrt:
-            case Opcode::FEq:
-            case Opcode::FLt:
-            case Opcode::FLe:
-            case Opcode::FMulAdd:
-            case Opcode::FCvt: {
-                uint64_t r = hash(uint64_t(in.imm));
-                for (unsigned a = 0; a < info(in.op).nargs; ++a) r = hash(r ^ arg(a));
-                o.fflags = hash(o.fflags + r);
-                v[k] = r;
-                break;
-            }
             default: {
                 const unsigned n = info(in.op).nargs;
-                v[k] = arith(in.op, arg(0), n > 1 ? arg(1) : 0, n > 2 ? arg(2) : 0);
+                if (is_call(in.op) || is_fp(in.op)) {
+                    uint64_t r = hash(uint64_t(in.imm));
+                    for (unsigned a = 0; a < n; ++a) r = hash(r ^ arg(a));
+                    o.fflags = hash(o.fflags + r);
+                    v[k] = r;
+                } else {
+                    v[k] = arith(in.op, arg(0), n > 1 ? arg(1) : 0, n > 2 ? arg(2) : 0);
+                }
                 break;
             }
         }
