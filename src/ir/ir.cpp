@@ -38,6 +38,21 @@ Value Builder::emit(Opcode op, Value a, Value b, Value c, int64_t imm) {
     return static_cast<Value>(b_.insts.size() - 1);
 }
 
+bool commutative(Opcode op) {
+    switch (op) {
+        case Opcode::Add:
+        case Opcode::And:
+        case Opcode::Or:
+        case Opcode::Xor:
+        case Opcode::Mul:
+        case Opcode::MulH:
+        case Opcode::MulHU:
+        case Opcode::CmpEq:
+        case Opcode::CmpNe: return true;
+        default: return false;
+    }
+}
+
 // Loads stay although they only produce a value: they can fault. Calls and
 // the inline FP ops update fflags.
 bool has_effect(Opcode op) {

@@ -41,6 +41,9 @@ inline bool is_fp(Opcode op) {
     return op >= Opcode::FAdd && op <= Opcode::FCvt;
 }
 
+// Whether swapping the two arguments keeps the result.
+bool commutative(Opcode op);
+
 // Whether executing the op matters beyond its result: guest state, memory,
 // fflags, faults (loads stay although they only produce a value: a fault is
 // part of the guest's behaviour), or leaving the block.

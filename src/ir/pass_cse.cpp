@@ -52,20 +52,7 @@ bool eliminate_common_subexpressions(Block& b) {
         if (!pure(in.op)) continue;
         Key key{in.op, in.args[0], in.args[1], in.args[2], in.imm};
         // Commutative operations match either argument order.
-        switch (in.op) {
-            case Opcode::Add:
-            case Opcode::And:
-            case Opcode::Or:
-            case Opcode::Xor:
-            case Opcode::Mul:
-            case Opcode::MulH:
-            case Opcode::MulHU:
-            case Opcode::CmpEq:
-            case Opcode::CmpNe:
-                if (key.a > key.b) std::swap(key.a, key.b);
-                break;
-            default: break;
-        }
+        if (commutative(in.op) && key.a > key.b) std::swap(key.a, key.b);
         size_t slot = KeyHash{}(key) & (cap - 1);
         while (table[slot] != kNoValue && !(keys[table[slot]] == key))
             slot = (slot + 1) & (cap - 1);

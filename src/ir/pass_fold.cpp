@@ -111,21 +111,6 @@ bool pure(Opcode op) {
     return evaluate(op, 0, 0, 0).has_value();
 }
 
-bool commutative(Opcode op) {
-    switch (op) {
-        case Opcode::Add:
-        case Opcode::And:
-        case Opcode::Or:
-        case Opcode::Xor:
-        case Opcode::Mul:
-        case Opcode::MulH:
-        case Opcode::MulHU:
-        case Opcode::CmpEq:
-        case Opcode::CmpNe: return true;
-        default: return false;
-    }
-}
-
 // Width of the extension op, or 0.
 unsigned sext_op_width(Opcode op) {
     return op == Opcode::Sext8 ? 8 : op == Opcode::Sext16 ? 16 : op == Opcode::Sext32 ? 32 : 0;

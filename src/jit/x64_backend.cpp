@@ -1163,8 +1163,7 @@ void Emitter::alu(Value k, void (Emitter::*op_rr)(const Operand&, const Operand&
     const ir::Inst& in = b_.insts[k];
     const Reg64 d = dest(k);
     const Loc& b = loc_[in.args[1]];
-    const bool commutes =
-        in.op == Opcode::Add || in.op == Opcode::And || in.op == Opcode::Or || in.op == Opcode::Xor;
+    const bool commutes = ir::commutative(in.op);
     if (in.op == Opcode::Xor && b.kind == Loc::Const && b.imm == -1) {
         load(d, in.args[0]);
         not_(d);
