@@ -1,58 +1,13 @@
-#include "isa/riscv/mmu.h"
-
 #include <gtest/gtest.h>
+
+#include "sv39_fixture.h"
 
 namespace xvm::riscv {
 namespace {
 
-constexpr uint64_t kRam = 0x80000000;
-enum : uint64_t { V = 1, R = 2, W = 4, X = 8, U = 16, A = 64, D = 128 };
+using namespace test;
 
-struct MmuTest : ::testing::Test {
-    std::unique_ptr<mem::GuestRam> ram;
-    mem::Bus bus;
-    Cpu cpu;
-    PrivState ps{0};
-    std::unique_ptr<Mmu> mmu;
-    uint64_t next_table = kRam + 0x10000;
-
-    void SetUp() override {
-        auto r = mem::GuestRam::create(kRam, 64 << 20);
-        ASSERT_TRUE(r.ok());
-        ram = std::move(*r);
-        bus.set_ram(ram.get());
-        mmu = std::make_unique<Mmu>(ps, bus);
-        // PMP: one NAPOT entry over everything, RWX, so S and U may access memory.
-        ASSERT_TRUE(ps.csr_write(cpu, 0x3b0, ~0ull >> 10));
-        ASSERT_TRUE(ps.csr_write(cpu, 0x3a0, 0x1f));
-    }
-    uint64_t pte_at(uint64_t pa) {
-        uint64_t v = 0;
-        ram->read_value(pa, v);
-        return v;
-    }
-    void set_pte(uint64_t pa, uint64_t v) { ram->write(pa, &v, 8); }
-    uint64_t alloc_table() {
-        const uint64_t t = next_table;
-        next_table += 4096;
-        return t;
-    }
-    // Maps va -> pa at `level` (0: 4 KiB, 1: 2 MiB, 2: 1 GiB) in an Sv39 table.
-    void map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags, int level = 0) {
-        uint64_t table = root;
-        for (int l = 2; l > level; --l) {
-            const uint64_t slot = table + ((va >> (12 + 9 * l)) & 0x1ff) * 8;
-            uint64_t pte = pte_at(slot);
-            if (!(pte & V)) {
-                pte = (alloc_table() >> 12) << 10 | V;
-                set_pte(slot, pte);
-            }
-            table = (pte >> 10) << 12;
-        }
-        set_pte(table + ((va >> (12 + 9 * level)) & 0x1ff) * 8, (pa >> 12) << 10 | flags | V);
-    }
-    uint64_t sv39(uint64_t root) { return 8ull << 60 | root >> 12; }
-};
+struct MmuTest : Sv39Fixture {};
 
 TEST_F(MmuTest, BareModeIsIdentity) {
     uint64_t pa;
